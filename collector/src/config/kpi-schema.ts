@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { ruleSchema } from './rule-schema';
+
+/**
+ * The KPI part of metrics_config.json. Every other stage reads KPI definitions through the
+ * types inferred here (`KpiDefinition`, `MetricsConfig`), frozen after validation.
+ */
+
+/** A duration such as `15m`, `1h`, `1d`, `1w`, `90d`. */
+export const durationSchema = z
+  .string()
+  .regex(/^[1-9][0-9]*(ms|s|m|h|d|w)$/, 'a duration such as "15m", "1h", "1d" or "1w"');
+
+const DURATION_UNITS_MS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+
+/** Milliseconds in a duration string validated by `durationSchema`. Throws on anything else. */
+export function durationMs(duration: string): number {
+  const m = /^([1-9][0-9]*)(ms|s|m|h|d|w)$/.exec(duration);
+  if (!m) throw new Error(`not a duration: "${duration}" (expected e.g. "15m", "1h", "1d")`);
+  return Number(m[1]) * (DURATION_UNITS_MS[m[2]!] as number);
+}
+
+export const kpiIdSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,63}$/, 'a KPI id: lower-case letters, digits and "_", starting with a letter');
+
+export const dimensionNameSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,31}$/, 'a dimension name: lower-case letters, digits and "_"');
+
+export const periodSchema = z.enum(['daily', 'weekly', 'monthly']);
+export type Period = z.infer<typeof periodSchema>;
+
+/** A value per period (target or budget); a single number means "per day" is not assumed: name the period. */
+const perPeriodSchema = z
+  .object({
+    daily: z.number().finite().optional(),
+    weekly: z.number().finite().optional(),
+    monthly: z.number().finite().optional(),
+  })
+  .strict()
+  .refine((v) => v.daily !== undefined || v.weekly !== undefined || v.monthly !== undefined, {
+    message: 'give at least one of daily, weekly, monthly',
+  });
+
+const boundSchema = z
+  .object({
+    above: z.number().finite().optional(),
+    below: z.number().finite().optional(),
+  })
+  .strict()
+  .refine((b) => b.above !== undefined || b.below !== undefined, { message: 'give above, below or both' });
+
+export const kpiSchema = z
+  .object({
+    id: kpiIdSchema,
+    name: z.string().min(1),
+    unit: z.string().min(1).describe('Unit shown to people: USD, %, days, ratio, count, ms, months…'),
+    category: z.enum(['financial', 'operational', 'market']),
+    description: z.string().min(1),
+    source: z
+      .string()
+      .min(1)
+      .describe('Where the data comes from: push, demo, bank, erp, crm, platform, market, sql, derived, forecast'),
+    dimensions: z.array(dimensionNameSchema).default([]),
+    cadence: durationSchema.describe('How often a new value is expected'),
+    kind: z
+      .enum(['stock', 'flow', 'rate'])
+      .describe('stock: a level (last value counts); flow: an amount per time (values add up); rate: a ratio or gauge (values average)'),
+    rollups: z.array(periodSchema).default([]),
+    formula: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Derived KPIs: an expression over other KPIs, e.g. latest(accounts_receivable) / sum(revenue, "90d") * 90'),
+    currencyDimension: dimensionNameSchema
+      .optional()
+      .describe('Values are in the currency named by this dimension and are converted to the reporting currency'),
+    direction: z.enum(['higher_is_better', 'lower_is_better', 'target_is_best']).default('higher_is_better'),
+    decimals: z.number().int().min(0).max(6).optional(),
+    target: perPeriodSchema.optional(),
+    budget: perPeriodSchema.optional(),
+    thresholds: z
+      .object({ critical: boundSchema.optional(), warning: boundSchema.optional() })
+      .strict()
+      .optional(),
+    impact: z.number().int().min(1).max(5).default(3).describe('Business impact, 1 (low) to 5 (severe)'),
+    rules: z.array(ruleSchema).default([]),
+  })
+  .strict();
+
+export type KpiDefinition = z.infer<typeof kpiSchema>;
