@@ -35,6 +35,8 @@ export const ErrorCodes = {
   INFLUXD_MISSING: 'FINMON_INFLUXD_MISSING',
   INFLUXD_START_FAILED: 'FINMON_INFLUXD_START_FAILED',
   NOT_FOUND: 'FINMON_NOT_FOUND',
+  INTERNAL: 'FINMON_INTERNAL',
+  NOT_READY: 'FINMON_NOT_READY',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -1,0 +1,68 @@
+import fc from 'fast-check';
+import { DayRing } from './day-ring';
+
+describe('DayRing', () => {
+  it('adds up a day and keeps its last value by time, count and first/last time', () => {
+    const ring = new DayRing(10);
+    ring.add(5, 300, 3);
+    ring.add(5, 100, 1); // late: earlier than the last one
+    ring.add(5, 200, 2);
+    const slot = ring.find(5);
+    expect(slot).toBeGreaterThanOrEqual(0);
+    expect(ring.sum[slot]).toBe(6);
+    expect(ring.count[slot]).toBe(3);
+    expect(ring.last[slot]).toBe(3);
+    expect(ring.firstT[slot]).toBe(100);
+    expect(ring.lastT[slot]).toBe(300);
+    expect(ring.find(6)).toBe(-1);
+  });
+
+  it('grows from a small capacity instead of losing days within the history', () => {
+    const ring = new DayRing(400, 4);
+    for (let d = 0; d < 300; d += 3) ring.add(d, d, d);
+    expect(ring.capacity).toBeGreaterThanOrEqual(128);
+    for (let d = 0; d < 300; d += 3) expect(ring.sum[ring.find(d)]).toBe(d);
+  });
+
+  it('keeps exactly the last maxDays days and refuses older ones', () => {
+    const ring = new DayRing(30, 4);
+    for (let d = 0; d < 100; d++) ring.add(d, d, 1);
+    expect(ring.capacity).toBe(30);
+    expect(ring.find(69)).toBe(-1);
+    for (let d = 70; d < 100; d++) expect(ring.find(d)).toBeGreaterThanOrEqual(0);
+    expect(ring.add(69, 0, 1)).toBe(false);
+    expect(ring.add(80, 0, 1)).toBe(true);
+    expect(ring.count[ring.find(80)]).toBe(2);
+  });
+
+  it('carries the newest day at or before a day forward over gaps', () => {
+    const ring = new DayRing(50);
+    expect(ring.findAtOrBefore(10)).toBe(-1);
+    ring.add(3, 0, 30);
+    ring.add(9, 0, 90);
+    expect(ring.last[ring.findAtOrBefore(8)]).toBe(30);
+    expect(ring.last[ring.findAtOrBefore(9)]).toBe(90);
+    expect(ring.last[ring.findAtOrBefore(40)]).toBe(90);
+    expect(ring.findAtOrBefore(2)).toBe(-1);
+  });
+
+  it('matches a plain map of day sums within the history, for any order of adds (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 200 }), fc.integer({ min: -5, max: 5 })), { maxLength: 300 }), (adds) => {
+        const ring = new DayRing(60, 2);
+        const kept = new Map<number, number>();
+        let newest = -Infinity;
+        for (const [day, v] of adds) {
+          if (ring.add(day, day, v)) kept.set(day, (kept.get(day) ?? 0) + v);
+          newest = Math.max(newest, day);
+        }
+        for (const [day, sum] of kept) {
+          if (day <= newest - 60) continue; // beyond the guaranteed history
+          if (ring.sum[ring.find(day)] !== sum) return false;
+        }
+        return true;
+      }),
+      { seed: 11 },
+    );
+  });
+});

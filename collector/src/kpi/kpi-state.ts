@@ -1,0 +1,341 @@
+import type { KpiDefinition } from '../config/kpi-schema';
+import { seriesKey } from '../core/point';
+import type { CompanyCalendar } from './company-calendar';
+import { DayRing, DEFAULT_HISTORY_DAYS } from './day-ring';
+
+/**
+ * In-memory state of one KPI: each series' latest value and a ring of per-day aggregates per
+ * series, plus per-currency rings of the KPI's daily totals across series, and running sums of
+ * the series' latest values. Everything a formula function or a rollup asks is answered from it.
+ *
+ * Aggregation over time within a period (`TimeAggregation`): flow = sum, rate = mean,
+ * stock = last (carried forward over days without data). Derived KPIs use `last` whatever their
+ * kind: each evaluation restates the KPI (burn_rate is "the last 30 days"), so adding or averaging
+ * several evaluations of one day would be meaningless.
+ * Aggregation across series (`SeriesAggregation`): stock and flow add up, rate averages.
+ *
+ * Windows (`windowSum`, `windowAvg`) work on day buckets. A window (asOf − W, asOf] covers whole
+ * days exactly; for the partial first and last day the bucket's first and last point times decide:
+ * all inside → counted, all outside → not counted, straddling → counted pro rata over
+ * [first, last] point time. That is exact whenever each series reports at most once per day or
+ * all points of the day share a timestamp (daily ERP/CRM data), and a linear estimate for
+ * intraday flows straddling the window edge.
+ *
+ * Value "as of" a past time (late data): a series' latest value when it is not newer than asOf;
+ * otherwise the last value of asOf's day when that is not newer, else the last value of the most
+ * recent earlier day (intraday values before the day's last are not kept).
+ */
+
+export type TimeAggregation = 'sum' | 'mean' | 'last';
+export type SeriesAggregation = 'sum' | 'mean';
+
+/** Converts a KPI's values in `currency` to the reporting currency as of `asOf`; NaN = no rate. */
+export interface CurrencyRates {
+  rate(kpi: string, currency: string, asOf: number): number;
+}
+
+/** One series of a KPI (one combination of dimension values). */
+export class SeriesState {
+  readonly ring: DayRing;
+  latestValue = NaN;
+  latestTime = -Infinity;
+  /** Ingest call and day this series was last marked as touched in (rollup bookkeeping). */
+  touchCall = 0;
+  touchDay = 0;
+
+  constructor(
+    readonly key: string,
+    readonly tags: Readonly<Record<string, string>>,
+    /** Currency of the values ('' when the KPI has no currency dimension or the tag is missing). */
+    readonly currency: string,
+    historyDays: number,
+  ) {
+    this.ring = new DayRing(historyDays);
+  }
+
+  /** The series' value as of `asOf` (see the module comment); NaN when unknown. */
+  valueAsOf(asOf: number, calendar: CompanyCalendar): number {
+    if (this.latestTime <= asOf) return this.latestValue;
+    const day = calendar.dayOf(asOf);
+    const ring = this.ring;
+    const slot = ring.find(day);
+    if (slot >= 0 && ring.lastT[slot]! <= asOf) return ring.last[slot]!;
+    const before = ring.findAtOrBefore(day - 1);
+    return before >= 0 ? ring.last[before]! : NaN;
+  }
+}
+
+interface RunningLatest {
+  sum: number;
+  count: number;
+}
+
+/** The state of one KPI; see the module comment. */
+export class KpiState {
+  readonly timeAgg: TimeAggregation;
+  readonly seriesAgg: SeriesAggregation;
+  readonly series = new Map<string, SeriesState>();
+  readonly list: SeriesState[] = [];
+  /** Daily totals across series, per currency ('' when the KPI has no currency dimension). */
+  readonly totals = new Map<string, DayRing>();
+  /** Newest `latestTime` over all series. */
+  maxLatestTime = -Infinity;
+  /** Ingest call whose points set callMin/callMax (time of this KPI's first and last point in it). */
+  callStamp = 0;
+  callMin = Infinity;
+  callMax = -Infinity;
+  private readonly running = new Map<string, RunningLatest>();
+  private runningUpdates = 0;
+  private readonly dims: readonly string[];
+  private readonly currencyDim: string | undefined;
+
+  constructor(
+    public def: KpiDefinition,
+    private readonly calendar: CompanyCalendar,
+    private readonly historyDays: number = DEFAULT_HISTORY_DAYS,
+  ) {
+    const derived = def.formula !== undefined;
+    this.timeAgg = derived || def.kind === 'stock' ? 'last' : def.kind === 'flow' ? 'sum' : 'mean';
+    this.seriesAgg = def.kind === 'rate' ? 'mean' : 'sum';
+    this.dims = def.dimensions;
+    this.currencyDim = def.currencyDimension;
+  }
+
+  /** Whether a new definition can keep this state (same kind, dimensions, currency, derivation). */
+  compatibleWith(def: KpiDefinition): boolean {
+    return (
+      def.kind === this.def.kind &&
+      (def.formula === undefined) === (this.def.formula === undefined) &&
+      def.currencyDimension === this.currencyDim &&
+      def.dimensions.length === this.dims.length &&
+      def.dimensions.every((d, i) => d === this.dims[i])
+    );
+  }
+
+  /**
+   * Identity of a series within the KPI: its values of the declared dimensions (other tags do not
+   * split series; the ingest stage validates tags). A KPI without dimensions whose points carry
+   * tags anyway is keyed by all tags.
+   */
+  keyOf(tags: Readonly<Record<string, string>>): string {
+    const dims = this.dims;
+    if (dims.length === 1) return tags[dims[0]!] ?? '';
+    if (dims.length === 0) {
+      for (const _ in tags) return seriesKey('', tags);
+      return '';
+    }
+    let key = tags[dims[0]!] ?? '';
+    for (let i = 1; i < dims.length; i++) key += '\u0000' + (tags[dims[i]!] ?? '');
+    return key;
+  }
+
+  /** The series with these tags, if any. */
+  findSeries(tags: Readonly<Record<string, string>>): SeriesState | undefined {
+    return this.series.get(this.keyOf(tags));
+  }
+
+  /**
+   * Adds one value. Returns the series, or undefined when the day is older than the history kept
+   * (the point is then ignored). O(1) amortised.
+   */
+  add(tags: Readonly<Record<string, string>>, time: number, value: number, day: number): SeriesState | undefined {
+    const key = this.keyOf(tags);
+    let s = this.series.get(key);
+    if (s === undefined) s = this.createSeries(key, tags);
+    if (!s.ring.add(day, time, value)) return undefined;
+    let totals = this.totals.get(s.currency);
+    if (totals === undefined) {
+      totals = new DayRing(this.historyDays, 16);
+      this.totals.set(s.currency, totals);
+    }
+    totals.add(day, time, value);
+    if (time >= s.latestTime) {
+      const run = this.running.get(s.currency)!;
+      if (s.latestTime === -Infinity) {
+        run.sum += value;
+        run.count += 1;
+      } else {
+        run.sum += value - s.latestValue;
+        this.runningUpdates++;
+      }
+      s.latestValue = value;
+      s.latestTime = time;
+      if (time > this.maxLatestTime) this.maxLatestTime = time;
+    }
+    return s;
+  }
+
+  /**
+   * The KPI's total as of `asOf` in the reporting currency: stock and flow = sum over series of
+   * each series' latest value, rate = their mean. NaN when no series has a value (or all lack a rate).
+   * O(currencies) when asOf is not older than the newest value, else O(series).
+   */
+  latestTotal(asOf: number, fx: CurrencyRates): number {
+    let acc = 0;
+    let n = 0;
+    if (asOf >= this.maxLatestTime) {
+      if (this.runningUpdates > 4096 + 4 * this.list.length) this.recomputeRunning();
+      for (const [ccy, run] of this.running) {
+        if (run.count === 0) continue;
+        const r = this.rate(ccy, asOf, fx);
+        if (Number.isNaN(r)) continue;
+        acc += r * run.sum;
+        n += run.count;
+      }
+    } else {
+      for (const s of this.list) {
+        const v = s.valueAsOf(asOf, this.calendar);
+        if (Number.isNaN(v)) continue;
+        const r = this.rate(s.currency, asOf, fx);
+        if (Number.isNaN(r)) continue;
+        acc += r * v;
+        n += 1;
+      }
+    }
+    if (n === 0) return NaN;
+    return this.seriesAgg === 'mean' ? acc / n : acc;
+  }
+
+  /**
+   * Sum of all values with time in (asOf − windowMs, asOf], all series, in the reporting currency.
+   * 0 when the KPI has data but none in the window; NaN when it has no data. O(days in window).
+   */
+  windowSum(windowMs: number, asOf: number, fx: CurrencyRates): number {
+    const start = asOf - windowMs;
+    const first = this.calendar.dayOf(start);
+    const lastDay = this.calendar.dayOf(asOf);
+    let total = 0;
+    let any = false;
+    for (const [ccy, ring] of this.totals) {
+      const r = this.rate(ccy, asOf, fx);
+      if (Number.isNaN(r)) continue;
+      any = true;
+      let s = 0;
+      for (let d = first; d <= lastDay; d++) {
+        const slot = ring.find(d);
+        if (slot < 0) continue;
+        const v = ring.sum[slot]!;
+        s += d === first || d === lastDay ? v * fractionInside(ring, slot, start, asOf) : v;
+      }
+      total += r * s;
+    }
+    return any ? total : NaN;
+  }
+
+  /**
+   * Mean of the KPI's daily totals over the days of (asOf − windowMs, asOf] that have data
+   * (a day with data in the window; for the day of asOf the total as of asOf). NaN when none.
+   * O(days × currencies), or O(days × series) for stocks and derived KPIs.
+   */
+  windowAvg(windowMs: number, asOf: number, fx: CurrencyRates): number {
+    const start = asOf - windowMs;
+    const first = this.calendar.dayOf(start);
+    const lastDay = this.calendar.dayOf(asOf);
+    let acc = 0;
+    let days = 0;
+    for (let d = first; d <= lastDay; d++) {
+      let has = false;
+      for (const ring of this.totals.values()) {
+        const slot = ring.find(d);
+        if (slot >= 0 && (d !== first && d !== lastDay ? true : fractionInside(ring, slot, start, asOf) > 0)) {
+          has = true;
+          break;
+        }
+      }
+      if (!has) continue;
+      const dayEnd = this.calendar.dayStart(d + 1) - 1;
+      const v = this.periodTotal(d, d + 1, Math.min(dayEnd, asOf), fx);
+      if (Number.isNaN(v)) continue;
+      acc += v;
+      days++;
+    }
+    return days === 0 ? NaN : acc / days;
+  }
+
+  /**
+   * The KPI's total for days [firstDay, endDay) in the reporting currency, converting at rates as
+   * of `asOf` (and, for stocks and derived KPIs, taking each series' value as of `asOf`, which
+   * should be the period's end or now). NaN when there is no data.
+   */
+  periodTotal(firstDay: number, endDay: number, asOf: number, fx: CurrencyRates): number {
+    if (this.timeAgg === 'last') return this.latestTotal(asOf, fx);
+    let acc = 0;
+    let count = 0;
+    for (const [ccy, ring] of this.totals) {
+      let s = 0;
+      let n = 0;
+      for (let d = firstDay; d < endDay; d++) {
+        const slot = ring.find(d);
+        if (slot < 0) continue;
+        s += ring.sum[slot]!;
+        n += ring.count[slot]!;
+      }
+      if (n === 0) continue;
+      const r = this.rate(ccy, asOf, fx);
+      if (Number.isNaN(r)) continue;
+      acc += r * s;
+      count += n;
+    }
+    if (count === 0) return NaN;
+    return this.timeAgg === 'mean' ? acc / count : acc;
+  }
+
+  /** One series' value for days [firstDay, endDay), in its own currency; NaN when unknown. */
+  seriesPeriodValue(s: SeriesState, firstDay: number, endDay: number, asOf: number): number {
+    if (this.timeAgg === 'last') return s.valueAsOf(asOf, this.calendar);
+    let sum = 0;
+    let n = 0;
+    const ring = s.ring;
+    for (let d = firstDay; d < endDay; d++) {
+      const slot = ring.find(d);
+      if (slot < 0) continue;
+      sum += ring.sum[slot]!;
+      n += ring.count[slot]!;
+    }
+    if (n === 0) return NaN;
+    return this.timeAgg === 'mean' ? sum / n : sum;
+  }
+
+  private rate(currency: string, asOf: number, fx: CurrencyRates): number {
+    return this.currencyDim === undefined ? 1 : fx.rate(this.def.id, currency, asOf);
+  }
+
+  private createSeries(key: string, tags: Readonly<Record<string, string>>): SeriesState {
+    const own: Record<string, string> = {};
+    if (this.dims.length === 0) Object.assign(own, tags);
+    else for (const d of this.dims) if (tags[d] !== undefined) own[d] = tags[d];
+    const currency = this.currencyDim === undefined ? '' : (tags[this.currencyDim] ?? '');
+    const s = new SeriesState(key, Object.freeze(own), currency, this.historyDays);
+    this.series.set(key, s);
+    this.list.push(s);
+    if (!this.running.has(currency)) this.running.set(currency, { sum: 0, count: 0 });
+    return s;
+  }
+
+  /** Re-adds the running sums from scratch so rounding errors of many updates cannot build up. */
+  private recomputeRunning(): void {
+    for (const run of this.running.values()) {
+      run.sum = 0;
+      run.count = 0;
+    }
+    for (const s of this.list) {
+      if (s.latestTime === -Infinity) continue;
+      const run = this.running.get(s.currency)!;
+      run.sum += s.latestValue;
+      run.count += 1;
+    }
+    this.runningUpdates = 0;
+  }
+}
+
+/**
+ * Share of a day bucket's values with time in (start, end], judged by the bucket's first and last
+ * point time: 1 or 0 when all are on one side, otherwise the overlap of [first, last] (linear).
+ */
+function fractionInside(ring: DayRing, slot: number, start: number, end: number): number {
+  const f = ring.firstT[slot]!;
+  const l = ring.lastT[slot]!;
+  if (f > start && l <= end) return 1;
+  if (l <= start || f > end) return 0;
+  return (Math.min(l, end) - Math.max(f, start)) / (l - f);
+}

@@ -1,0 +1,119 @@
+import { silentLogger } from '../core/logger';
+import { pointAt, type Point } from '../core/point';
+import { IngestPipeline, type DurableSpool, type KpiComputation } from './ingest-pipeline';
+
+const serialize = (points: readonly Point[]) => points.map((p) => `${p.kpi} value=${p.value} ${p.ns}\n`).join('');
+
+class RecordingSpool implements DurableSpool {
+  readonly appended: string[] = [];
+  failNext = false;
+  async append(text: string): Promise<void> {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('disk full');
+    }
+    this.appended.push(text);
+  }
+}
+
+/** Doubles every revenue point into a derived KPI and emits one rollup per call. */
+const doublingEngine = (warnings: string[] = []): KpiComputation => ({
+  ingest: (points) => ({
+    derived: points.filter((p) => p.kpi === 'revenue').map((p) => pointAt('double_revenue', {}, p.value * 2, p.time)),
+    rollups: [pointAt('rollup_daily', { kpi: 'revenue', scope: 'total' }, 1, 0)],
+    warnings,
+  }),
+});
+
+describe('IngestPipeline', () => {
+  it('appends the points and what the engine computed from them in one durable record', async () => {
+    const spool = new RecordingSpool();
+    const pipeline = new IngestPipeline({ spool, engine: doublingEngine(), serialize, logger: silentLogger() });
+    await pipeline.accept([pointAt('revenue', {}, 10, 1000)]);
+    expect(spool.appended).toEqual([
+      'revenue value=10 1000000000\ndouble_revenue value=20 1000000000\nrollup_daily value=1 0\n',
+    ]);
+    expect(pipeline.stats()).toEqual({ acceptedPoints: 1, computedPoints: 2 });
+  });
+
+  it('tells listeners about accepted and derived points only after they are durable', async () => {
+    const spool = new RecordingSpool();
+    const pipeline = new IngestPipeline({ spool, engine: doublingEngine(), serialize, logger: silentLogger() });
+    const seen: string[] = [];
+    pipeline.onPoints((points) => {
+      expect(spool.appended).toHaveLength(1);
+      seen.push(...points.map((p) => p.kpi));
+    });
+    await pipeline.accept([pointAt('revenue', {}, 10, 1000)]);
+    expect(seen).toEqual(['revenue', 'double_revenue']);
+  });
+
+  it('rejects when the spool cannot store, and tells no listener', async () => {
+    const spool = new RecordingSpool();
+    spool.failNext = true;
+    const pipeline = new IngestPipeline({ spool, engine: doublingEngine(), serialize, logger: silentLogger() });
+    const listener = jest.fn();
+    pipeline.onPoints(listener);
+    await expect(pipeline.accept([pointAt('revenue', {}, 10, 1000)])).rejects.toThrow('disk full');
+    expect(listener).not.toHaveBeenCalled();
+    expect(pipeline.stats().acceptedPoints).toBe(0);
+  });
+
+  it('keeps going when a listener throws', async () => {
+    const spool = new RecordingSpool();
+    const pipeline = new IngestPipeline({ spool, engine: doublingEngine(), serialize, logger: silentLogger() });
+    const second = jest.fn();
+    pipeline.onPoints(() => {
+      throw new Error('boom');
+    });
+    pipeline.onPoints(second);
+    await pipeline.accept([pointAt('revenue', {}, 1, 0)]);
+    expect(second).toHaveBeenCalledTimes(1);
+  });
+
+  it('logs a repeated engine warning once per quiet period', async () => {
+    const lines: string[] = [];
+    const logger = require('pino')({ level: 'warn' }, { write: (l: string) => lines.push(l) });
+    let now = 0;
+    const pipeline = new IngestPipeline({
+      spool: new RecordingSpool(),
+      engine: doublingEngine(['no fx_rate for EUR']),
+      serialize,
+      logger,
+      warningQuietMs: 60_000,
+      now: () => now,
+    });
+    await pipeline.accept([pointAt('revenue', {}, 1, 0)]);
+    now = 30_000;
+    await pipeline.accept([pointAt('revenue', {}, 1, 0)]);
+    expect(lines).toHaveLength(1);
+    now = 61_000;
+    await pipeline.accept([pointAt('revenue', {}, 1, 0)]);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain('no fx_rate for EUR');
+  });
+
+  it('stores deferred rollups when flushed, and nothing when none are pending', async () => {
+    const spool = new RecordingSpool();
+    let pending = [pointAt('rollup_daily', { kpi: 'revenue', scope: 'total' }, 42, 0)];
+    const engine: KpiComputation = {
+      ingest: () => ({ derived: [], rollups: [], warnings: [] }),
+      flushRollups: () => {
+        const out = pending;
+        pending = [];
+        return out;
+      },
+    };
+    const pipeline = new IngestPipeline({ spool, engine, serialize, logger: silentLogger() });
+    expect(await pipeline.flushRollups()).toBe(1);
+    expect(await pipeline.flushRollups()).toBe(0);
+    expect(spool.appended).toEqual(['rollup_daily value=42 0\n']);
+  });
+
+  it('does nothing for an empty batch', async () => {
+    const spool = new RecordingSpool();
+    const pipeline = new IngestPipeline({ spool, engine: doublingEngine(), serialize, logger: silentLogger() });
+    await pipeline.accept([]);
+    expect(spool.appended).toHaveLength(0);
+  });
+});
