@@ -76,6 +76,19 @@ export class DayRing {
     return true;
   }
 
+  /**
+   * Replaces a value added before at exactly `time` on `day` (a re-sent point): the day's sum
+   * changes by the difference, its count stays, and its last value follows when `time` is the
+   * day's last time. Returns false when the day is no longer held. O(1).
+   */
+  replace(day: number, time: number, oldValue: number, newValue: number): boolean {
+    const slot = this.find(day);
+    if (slot < 0) return false;
+    this.sum[slot] = this.sum[slot]! + (newValue - oldValue);
+    if (time === this.lastT[slot]) this.last[slot] = newValue;
+    return true;
+  }
+
   /** The slot holding `day`, or -1. */
   find(day: number): number {
     const slot = this.slotFor(day);

@@ -88,6 +88,37 @@ describe('KpiState: series and latest totals', () => {
   });
 });
 
+describe('KpiState: re-sent points', () => {
+  const none: CurrencyRates = { rate: () => 1 };
+
+  it('replaces a flow point re-sent with the same series and time instead of adding it again', () => {
+    const ks = new KpiState(def('flow', { dimensions: ['region'] }), cal);
+    add(ks, { region: 'na' }, '2025-06-10T12:00', 500);
+    add(ks, { region: 'na' }, '2025-06-11T12:00', 700);
+    add(ks, { region: 'na' }, '2025-06-11T12:00', 700); // a client's retry
+    add(ks, { region: 'na' }, '2025-06-10T12:00', 550); // a correction of the day before
+    // two days: 550 + 700
+    expect(ks.windowSum(2 * DAY, ny('2025-06-11T23:00'), none)).toBe(1250);
+    expect(ks.latestTotal(ny('2025-06-11T23:00'), none)).toBe(700);
+  });
+
+  it('updates the latest value of a stock when its newest point is re-sent with another value', () => {
+    const ks = new KpiState(def('stock', { dimensions: ['account'] }), cal);
+    add(ks, { account: 'a' }, '2025-06-10T10:00', 100);
+    add(ks, { account: 'b' }, '2025-06-10T10:00', 10);
+    add(ks, { account: 'a' }, '2025-06-10T10:00', 120);
+    expect(ks.latestTotal(ny('2025-06-10T11:00'), none)).toBe(130);
+  });
+
+  it('still adds distinct points that share a day', () => {
+    const ks = new KpiState(def('flow'), cal);
+    add(ks, {}, '2025-06-10T10:00', 1);
+    add(ks, {}, '2025-06-10T11:00', 2);
+    add(ks, {}, '2025-06-10T12:00', 3);
+    expect(ks.windowSum(DAY, ny('2025-06-10T23:59'), none)).toBe(6);
+  });
+});
+
 describe('KpiState: windows (asOf − W, asOf]', () => {
   it('sums whole days of daily data exactly, excluding a point at the window start', () => {
     const ks = new KpiState(def('flow', { dimensions: ['region'] }), cal);

@@ -26,6 +26,13 @@ import { DayRing, DEFAULT_HISTORY_DAYS } from './day-ring';
  * recent earlier day (intraday values before the day's last are not kept).
  */
 
+/**
+ * How many of a series' latest points are remembered to recognise a re-sent point (same series,
+ * same timestamp): InfluxDB overwrites such a point, so the engine replaces it too instead of
+ * adding it to a flow twice. Retries and replays resend recent points; older re-sends add.
+ */
+const RECENT_POINTS = 8;
+
 export type TimeAggregation = 'sum' | 'mean' | 'last';
 export type SeriesAggregation = 'sum' | 'mean';
 
@@ -42,6 +49,10 @@ export class SeriesState {
   /** Ingest call and day this series was last marked as touched in (rollup bookkeeping). */
   touchCall = 0;
   touchDay = 0;
+  /** The last few (time, value) pairs added, so a re-sent point replaces instead of adding. */
+  private readonly recentTimes = new Float64Array(RECENT_POINTS).fill(NaN);
+  private readonly recentValues = new Float64Array(RECENT_POINTS);
+  private recentNext = 0;
 
   constructor(
     readonly key: string,
@@ -51,6 +62,27 @@ export class SeriesState {
     historyDays: number,
   ) {
     this.ring = new DayRing(historyDays);
+  }
+
+  /** The value added before at exactly `time`, if it is among the recent points; else undefined. */
+  recentValueAt(time: number): number | undefined {
+    const times = this.recentTimes;
+    for (let i = 0; i < RECENT_POINTS; i++) if (times[i] === time) return this.recentValues[i];
+    return undefined;
+  }
+
+  /** Remembers (or updates) the value at `time`. */
+  rememberRecent(time: number, value: number): void {
+    const times = this.recentTimes;
+    for (let i = 0; i < RECENT_POINTS; i++) {
+      if (times[i] === time) {
+        this.recentValues[i] = value;
+        return;
+      }
+    }
+    times[this.recentNext] = time;
+    this.recentValues[this.recentNext] = value;
+    this.recentNext = (this.recentNext + 1) % RECENT_POINTS;
   }
 
   /** The series' value as of `asOf` (see the module comment); NaN when unknown. */
@@ -142,8 +174,21 @@ export class KpiState {
     const key = this.keyOf(tags);
     let s = this.series.get(key);
     if (s === undefined) s = this.createSeries(key, tags);
-    if (!s.ring.add(day, time, value)) return undefined;
+    const previous = s.recentValueAt(time);
     let totals = this.totals.get(s.currency);
+    if (previous !== undefined) {
+      if (!s.ring.replace(day, time, previous, value)) return undefined;
+      totals!.replace(day, time, previous, value);
+      s.rememberRecent(time, value);
+      if (time === s.latestTime) {
+        this.running.get(s.currency)!.sum += value - s.latestValue;
+        this.runningUpdates++;
+        s.latestValue = value;
+      }
+      return s;
+    }
+    if (!s.ring.add(day, time, value)) return undefined;
+    s.rememberRecent(time, value);
     if (totals === undefined) {
       totals = new DayRing(this.historyDays, 16);
       this.totals.set(s.currency, totals);
