@@ -3,38 +3,25 @@ import { promisify } from 'node:util';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ErrorCodes, FinmonError } from '../../core/errors';
 import type { Point } from '../../core/point';
+import type { IngestResult } from '../../ingest/ingest-batch';
 import { requireScope, type RequestAuthenticator } from '../authenticate';
 
 const gunzipAsync = promisify(gunzip);
 
-export interface Rejection {
-  line?: number;
-  index?: number;
-  reason: string;
-  text?: string;
-}
-
-export interface ParsedBatch {
-  points: Point[];
-  rejected: Rejection[];
-  /** Rejections beyond those listed in `rejected`. */
-  rejectedNotListed?: number;
-}
+type ParsedBatch = IngestResult;
 
 /** What the ingest routes need from the rest of the collector. */
 export interface IngestRouteDeps {
   auth: RequestAuthenticator;
   /** Parses and validates a line-protocol body; never throws for bad lines. */
   parseLineProtocol(body: string, precision: string | undefined): ParsedBatch;
-  /** Parses and validates a JSON batch; never throws for bad items. */
-  parseJsonBatch(body: unknown): ParsedBatch;
+  /** Parses and validates a JSON batch body; never throws for bad items. */
+  parseJsonBatch(body: string): ParsedBatch;
   /** Hands accepted points on; resolves once they are durably stored. */
   accept(points: readonly Point[]): Promise<void>;
   /** Largest request body, compressed or not, in bytes. */
   bodyLimitBytes: number;
 }
-
-const PRECISIONS = new Set(['ns', 'n', 'us', 'u', 'ms', 's', 'm', 'h']);
 
 /**
  * POST /api/v1/write (InfluxDB line protocol, so Telegraf and Influx clients can send) and
@@ -53,16 +40,8 @@ export async function registerIngestRoutes(app: FastifyInstance, deps: IngestRou
       '/api/v1/write',
       { preHandler: requireScope(deps.auth, 'ingest'), bodyLimit: deps.bodyLimitBytes },
       async (request, reply) => {
-        const query = request.query as Record<string, string | undefined>;
-        const precision = query.precision;
-        if (precision !== undefined && !PRECISIONS.has(precision)) {
-          throw new FinmonError(
-            ErrorCodes.INGEST_MALFORMED,
-            `query parameter precision="${precision}" is not one of ns, us, ms, s, m, h`,
-            400,
-          );
-        }
-        const text = await bodyText(request, deps.bodyLimitBytes);
+        const precision = (request.query as Record<string, string | undefined>).precision;
+        const text = await bodyText(request, deps.bodyLimitBytes, 'InfluxDB line protocol, one point per line');
         const batch = deps.parseLineProtocol(text, precision);
         const [status, body] = await acceptBatch(batch, deps, 'line');
         return reply.status(status).send(body);
@@ -71,14 +50,17 @@ export async function registerIngestRoutes(app: FastifyInstance, deps: IngestRou
   });
 
   await app.register(async (scope) => {
+    // The batch parser reads the text itself, so it can name the item and property that is wrong.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: deps.bodyLimitBytes }, (_req, body, done) => {
+      done(null, body);
+    });
     scope.post(
       '/api/v1/metrics',
       { preHandler: requireScope(deps.auth, 'ingest'), bodyLimit: deps.bodyLimitBytes },
       async (request, reply) => {
-        if (request.body === undefined || request.body === null) {
-          throw new FinmonError(ErrorCodes.INGEST_MALFORMED, 'body is empty; send {"points":[…]} as application/json', 400);
-        }
-        const batch = deps.parseJsonBatch(request.body);
+        const text = await bodyText(request, deps.bodyLimitBytes, 'a JSON object {"points":[…]}');
+        const batch = deps.parseJsonBatch(text);
         const [status, body] = await acceptBatch(batch, deps, 'item');
         return reply.status(status).send(body);
       },
@@ -86,10 +68,10 @@ export async function registerIngestRoutes(app: FastifyInstance, deps: IngestRou
   });
 }
 
-async function bodyText(request: FastifyRequest, limit: number): Promise<string> {
+async function bodyText(request: FastifyRequest, limit: number, expected: string): Promise<string> {
   const raw = request.body;
   if (!Buffer.isBuffer(raw) || raw.length === 0) {
-    throw new FinmonError(ErrorCodes.INGEST_MALFORMED, 'body is empty; send InfluxDB line protocol, one point per line', 400);
+    throw new FinmonError(ErrorCodes.INGEST_MALFORMED, `body is empty; send ${expected}`, 400);
   }
   const encoding = request.headers['content-encoding'];
   if (encoding === undefined || encoding === 'identity') return raw.toString('utf8');
@@ -118,7 +100,7 @@ async function acceptBatch(
   unit: 'line' | 'item',
 ): Promise<[number, unknown]> {
   if (batch.points.length > 0) await deps.accept(batch.points);
-  const rejectedCount = batch.rejected.length + (batch.rejectedNotListed ?? 0);
+  const rejectedCount = batch.rejectedTotal;
   const summary = {
     accepted: batch.points.length,
     rejectedCount,
