@@ -1,39 +1,14 @@
 import { z } from 'zod';
-import { ruleSchema } from './rule-schema';
+import { checkKpi } from './kpi-checks';
+import { labelsSchema, ruleSchema } from './rule-schema';
+import { dimensionNameSchema, durationSchema, kpiIdSchema } from './scalar-schemas';
 
 /**
  * The KPI part of metrics_config.json. Every other stage reads KPI definitions through the
  * types inferred here (`KpiDefinition`, `MetricsConfig`), frozen after validation.
  */
 
-/** A duration such as `15m`, `1h`, `1d`, `1w`, `90d`. */
-export const durationSchema = z
-  .string()
-  .regex(/^[1-9][0-9]*(ms|s|m|h|d|w)$/, 'a duration such as "15m", "1h", "1d" or "1w"');
-
-const DURATION_UNITS_MS: Record<string, number> = {
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 604_800_000,
-};
-
-/** Milliseconds in a duration string validated by `durationSchema`. Throws on anything else. */
-export function durationMs(duration: string): number {
-  const m = /^([1-9][0-9]*)(ms|s|m|h|d|w)$/.exec(duration);
-  if (!m) throw new Error(`not a duration: "${duration}" (expected e.g. "15m", "1h", "1d")`);
-  return Number(m[1]) * (DURATION_UNITS_MS[m[2]!] as number);
-}
-
-export const kpiIdSchema = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]{0,63}$/, 'a KPI id: lower-case letters, digits and "_", starting with a letter');
-
-export const dimensionNameSchema = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]{0,31}$/, 'a dimension name: lower-case letters, digits and "_"');
+export { durationSchema, durationMs, kpiIdSchema, dimensionNameSchema } from './scalar-schemas';
 
 export const periodSchema = z.enum(['daily', 'weekly', 'monthly']);
 export type Period = z.infer<typeof periodSchema>;
@@ -92,8 +67,14 @@ export const kpiSchema = z
       .strict()
       .optional(),
     impact: z.number().int().min(1).max(5).default(3).describe('Business impact, 1 (low) to 5 (severe)'),
+    labels: labelsSchema
+      .optional()
+      .describe('Labels every alert of this KPI carries, e.g. { "team": "treasury" }; a rule\'s labels add to them'),
     rules: z.array(ruleSchema).default([]),
   })
-  .strict();
+  .strict()
+  .superRefine((kpi, ctx) =>
+    checkKpi(kpi, (path, message) => ctx.addIssue({ code: 'custom', path, message })),
+  );
 
 export type KpiDefinition = z.infer<typeof kpiSchema>;
