@@ -1,5 +1,4 @@
 import { ManualClock } from '../core/clock';
-import { silentLogger } from '../core/logger';
 import { pointAt, type Point } from '../core/point';
 import { DemoFeed, type PointGenerator } from './demo-feed';
 
@@ -20,7 +19,6 @@ describe('DemoFeed', () => {
       generator: every15m,
       accept: async (p) => void fed.push(...p),
       clock: new ManualClock(0),
-      logger: silentLogger(),
       chunkMs: 3_600_000 * 5,
     });
     const n = await feed.backfill(0, 86_400_000 * 2);
@@ -28,10 +26,25 @@ describe('DemoFeed', () => {
     expect(fed.map((p) => p.time)).toEqual(Array.from({ length: 192 }, (_, i) => i * 900_000));
   });
 
+  it('calls afterChunk once per stored chunk and can backfill with a narrower generator', async () => {
+    let chunks = 0;
+    const fed: Point[] = [];
+    const feed = new DemoFeed({
+      generator: every15m,
+      accept: async (p) => void fed.push(...p),
+      afterChunk: async () => void chunks++,
+      clock: new ManualClock(0),
+      chunkMs: 86_400_000,
+    });
+    const hourly: PointGenerator = { generate: (from, to) => every15m.generate(from, to).filter((p) => p.time % 3_600_000 === 0) };
+    expect(await feed.backfill(0, 86_400_000 * 3, hourly)).toBe(72);
+    expect(chunks).toBe(3);
+  });
+
   it('live ticks continue exactly where the backfill stopped', async () => {
     const clock = new ManualClock(86_400_000);
     const fed: Point[] = [];
-    const feed = new DemoFeed({ generator: every15m, accept: async (p) => void fed.push(...p), clock, logger: silentLogger() });
+    const feed = new DemoFeed({ generator: every15m, accept: async (p) => void fed.push(...p), clock });
     await feed.backfill(0, 86_400_000);
     clock.advance(1_800_000);
     expect(await feed.tick()).toBe(2);
@@ -52,7 +65,6 @@ describe('DemoFeed', () => {
         fed.push(...p);
       },
       clock,
-      logger: silentLogger(),
     });
     await feed.backfill(0, 0);
     clock.advance(3_600_000);

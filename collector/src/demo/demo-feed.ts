@@ -1,5 +1,4 @@
 import type { Clock } from '../core/clock';
-import type { Logger } from '../core/logger';
 import type { Point } from '../core/point';
 
 /** Anything that can produce the points of a time window [fromMs, toMs), chunk-independently. */
@@ -11,52 +10,39 @@ export interface DemoFeedDeps {
   generator: PointGenerator;
   accept(points: readonly Point[]): Promise<void>;
   clock: Clock;
-  logger: Logger;
   /** Size of one backfill chunk in simulated time. */
   chunkMs?: number;
-  /** Real milliseconds between two live ticks. */
-  tickMs?: number;
+  /** Called after each backfill chunk is stored (the collector writes deferred rollups there). */
+  afterChunk?(): Promise<unknown>;
 }
 
 const DAY_MS = 86_400_000;
 
 /**
  * Feeds the demo company into the pipeline: first its history up to now in chunks (backfill),
- * then, live, whatever falls due between two ticks of the (possibly accelerated) clock.
+ * then, at each tick (a scheduled source calls `tick`), whatever fell due since the last one on
+ * the (possibly accelerated) clock.
  */
 export class DemoFeed {
   private cursor: number | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> = Promise.resolve();
-  private readonly logger: Logger;
 
-  constructor(private readonly deps: DemoFeedDeps) {
-    this.logger = deps.logger.child({ component: 'demo-feed' });
-  }
+  constructor(private readonly deps: DemoFeedDeps) {}
 
-  /** Feeds [fromMs, toMs) and leaves the cursor at toMs. Returns the number of points fed. */
-  async backfill(fromMs: number, toMs: number): Promise<number> {
+  /**
+   * Feeds [fromMs, toMs) and leaves the cursor at toMs. `generator` may be a narrower one (e.g.
+   * daily KPIs only for a warm-up period). Returns the number of points fed.
+   */
+  async backfill(fromMs: number, toMs: number, generator: PointGenerator = this.deps.generator): Promise<number> {
     const chunk = this.deps.chunkMs ?? DAY_MS;
     let fed = 0;
     for (let start = fromMs; start < toMs; start += chunk) {
-      const points = this.deps.generator.generate(start, Math.min(start + chunk, toMs));
+      const points = generator.generate(start, Math.min(start + chunk, toMs));
       await this.deps.accept(points);
+      await this.deps.afterChunk?.();
       fed += points.length;
     }
     this.cursor = toMs;
     return fed;
-  }
-
-  /** Starts live ticks from the cursor (or from now when nothing was backfilled). */
-  startLive(): void {
-    if (this.timer) return;
-    this.cursor ??= this.deps.clock.now();
-    this.timer = setInterval(() => {
-      this.running = this.running.then(async () => void (await this.tick())).catch((err) => {
-        this.logger.error({ err }, 'demo tick failed; the next tick retries the same window');
-      });
-    }, this.deps.tickMs ?? 5_000);
-    this.timer.unref();
   }
 
   /** Feeds everything due between the cursor and now; the cursor moves only when it was stored. */
@@ -70,9 +56,4 @@ export class DemoFeed {
     return points.length;
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
-  }
 }

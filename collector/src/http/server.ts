@@ -9,8 +9,8 @@ import { ErrorCodes } from '../core/errors';
  */
 export function createHttpServer(options: { logger: Logger; bodyLimitBytes: number }): FastifyInstance {
   const app = Fastify({
-    loggerInstance: options.logger.child({ component: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Per-request lines are info; the HTTP log keeps warnings and errors (ingest is high volume).
+    loggerInstance: options.logger.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
     bodyLimit: options.bodyLimitBytes,
     forceCloseConnections: true,
   });

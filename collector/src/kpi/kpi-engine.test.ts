@@ -355,6 +355,28 @@ describe('KpiEngine: dependency order and cadence boundaries', () => {
   });
 });
 
+describe('KpiEngine: full windows', () => {
+  const ebitdaDay = (iso: string, v: number) => p('ebitda', {}, v, ny(iso));
+
+  it('gives no 365-day ratio until a year of the input is known, when asked to', () => {
+    const strict = new KpiEngine({ config: catalog(), requireFullWindows: true });
+    const lenient = new KpiEngine({ config: catalog() });
+    const year = Array.from({ length: 366 }, (_, d) => ebitdaDay(`2025-01-01T23:50`, 0)).map((_, d) =>
+      p('ebitda', {}, 100, dayAt('2025-01-01', d, '23:50')),
+    );
+    const debt = p('total_debt', {}, 73_000, dayAt('2025-01-01', 99, '23:55'));
+    // After 100 days: the lenient engine divides by 100 days of EBITDA, the strict one gives nothing.
+    const early = [...year.slice(0, 100), debt];
+    const strictEarly = strict.ingest(early).derived.filter((x) => x.kpi === 'debt_to_ebitda');
+    const lenientEarly = lenient.ingest(early).derived.filter((x) => x.kpi === 'debt_to_ebitda');
+    expect(strictEarly).toEqual([]);
+    expect(lenientEarly.at(-1)!.value).toBeCloseTo(73_000 / 10_000, 9); // 100 days × 100
+    // Once the history covers the window, the strict engine computes it: 73,000 / (365 × 100) = 2.
+    const late = strict.ingest([...year.slice(100), p('total_debt', {}, 73_000, dayAt('2025-01-01', 365, '23:55'))]);
+    expect(late.derived.filter((x) => x.kpi === 'debt_to_ebitda').at(-1)!.value).toBeCloseTo(2, 9);
+  });
+});
+
 describe('KpiEngine: rollups', () => {
   const targets = {
     revenue: { rollups: ['daily', 'weekly', 'monthly'], target: { daily: 1000, weekly: 7000, monthly: 30000 } },

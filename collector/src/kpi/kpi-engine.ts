@@ -26,6 +26,11 @@ export interface KpiEngineOptions {
    * live stream writes each period's rollup once per flush instead of once per request.
    */
   readonly rollups?: 'per-call' | 'deferred';
+  /**
+   * When true, `sum(k, W)` and `avg(k, W)` give no value until k's history reaches back W (so a
+   * 365-day ratio is not computed from 100 days). Default false.
+   */
+  readonly requireFullWindows?: boolean;
 }
 
 export interface IngestResult {
@@ -82,15 +87,25 @@ export class KpiEngine {
   private touched = new Map<KpiState, Map<number, Set<SeriesState>>>();
   private readonly source: FormulaDataSource = {
     latest: (kpi, asOf) => this.states.get(kpi)?.latestTotal(asOf, this.fx) ?? NaN,
-    sum: (kpi, windowMs, asOf) => this.states.get(kpi)?.windowSum(windowMs, asOf, this.fx) ?? NaN,
-    avg: (kpi, windowMs, asOf) => this.states.get(kpi)?.windowAvg(windowMs, asOf, this.fx) ?? NaN,
+    sum: (kpi, windowMs, asOf) => {
+      const ks = this.states.get(kpi);
+      if (ks === undefined || (this.requireFullWindows && !ks.covers(asOf - windowMs))) return NaN;
+      return ks.windowSum(windowMs, asOf, this.fx);
+    },
+    avg: (kpi, windowMs, asOf) => {
+      const ks = this.states.get(kpi);
+      if (ks === undefined || (this.requireFullWindows && !ks.covers(asOf - windowMs))) return NaN;
+      return ks.windowAvg(windowMs, asOf, this.fx);
+    },
   };
+  private readonly requireFullWindows: boolean;
 
   constructor(options: KpiEngineOptions) {
     this.clock = options.clock;
     this.historyDays = options.historyDays ?? DEFAULT_HISTORY_DAYS;
     this.maxEvaluations = options.maxEvaluationsPerCall ?? 50_000;
     this.deferRollups = options.rollups === 'deferred';
+    this.requireFullWindows = options.requireFullWindows ?? false;
     this.reconfigure(options.config);
   }
 

@@ -1,4 +1,4 @@
-import type { KpiDefinition } from '../config/kpi-schema';
+import { durationMs, type KpiDefinition } from '../config/kpi-schema';
 import { seriesKey } from '../core/point';
 import type { CompanyCalendar } from './company-calendar';
 import { DayRing, DEFAULT_HISTORY_DAYS } from './day-ring';
@@ -32,6 +32,8 @@ import { DayRing, DEFAULT_HISTORY_DAYS } from './day-ring';
  * adding it to a flow twice. Retries and replays resend recent points; older re-sends add.
  */
 const RECENT_POINTS = 8;
+
+const DAY_MS = 86_400_000;
 
 export type TimeAggregation = 'sum' | 'mean' | 'last';
 export type SeriesAggregation = 'sum' | 'mean';
@@ -166,6 +168,17 @@ export class KpiState {
     return this.series.get(this.keyOf(tags));
   }
 
+  /** Time of the oldest value ever added (Infinity before the first). */
+  firstTime = Infinity;
+
+  /**
+   * Whether the KPI's history reaches back to `windowStart`, within one cadence step or one day
+   * (daily data is stamped late in its day), so a window from there is not computed from part of it.
+   */
+  covers(windowStart: number): boolean {
+    return this.firstTime <= windowStart + Math.max(durationMs(this.def.cadence), DAY_MS);
+  }
+
   /**
    * Adds one value. Returns the series, or undefined when the day is older than the history kept
    * (the point is then ignored). O(1) amortised.
@@ -189,6 +202,7 @@ export class KpiState {
     }
     if (!s.ring.add(day, time, value)) return undefined;
     s.rememberRecent(time, value);
+    if (time < this.firstTime) this.firstTime = time;
     if (totals === undefined) {
       totals = new DayRing(this.historyDays, 16);
       this.totals.set(s.currency, totals);
