@@ -18,6 +18,12 @@ export interface Point {
   readonly ns: bigint;
   /** Extra fields, only on points the collector computes (rollups: target, variance, …). */
   readonly fields?: Readonly<Record<string, FieldValue>>;
+  /**
+   * The point's line of line protocol exactly as received, set only when that text already is
+   * what the serializer would store (nanosecond timestamp present, float `value`): storage writes
+   * it as is instead of serializing the point again (the ingest hot path).
+   */
+  readonly line?: string;
 }
 
 const NS_PER_MS = 1_000_000n;

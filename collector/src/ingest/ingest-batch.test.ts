@@ -3,7 +3,7 @@ import { ManualClock } from '../core/clock';
 import { ErrorCodes, FinmonError } from '../core/errors';
 import { nsToMs, type Point } from '../core/point';
 import { ingestJsonBatch, ingestLineProtocol, parsePrecision } from './ingest-batch';
-import { serializePoint } from './line-protocol/serialize-line-protocol';
+import { serializeLineProtocol, serializePoint } from './line-protocol/serialize-line-protocol';
 import { testCatalog, TEST_KPIS, TEST_NOW } from './test-support/test-catalog';
 
 const NOW_NS = BigInt(TEST_NOW) * 1_000_000n;
@@ -20,6 +20,23 @@ function thrown(run: () => unknown): FinmonError {
 }
 
 describe('ingestLineProtocol', () => {
+  test('keeps the received text of canonical lines only, so storage can write them as they came', () => {
+    const lines = [
+      `ebitda value=1.5 ${NOW_NS}`, // canonical
+      `ebitda value=2i ${NOW_NS}`, // integer: would store an integer field
+      'ebitda value=3', // no timestamp: the collector adds one
+      `ebitda value=4 ${NOW_NS} `, // trailing blank
+      `ebitda value=5 ${NOW_NS}\r`, // CRLF line ending: the line without its CR is canonical
+    ];
+    const result = ingestLineProtocol(lines.join('\n'), options);
+    expect(result.points.map((p) => p.line)).toEqual([lines[0], undefined, undefined, undefined, `ebitda value=5 ${NOW_NS}`]);
+    const seconds = ingestLineProtocol(`ebitda value=1.5 ${NOW_NS / 1_000_000_000n}`, { ...options, precision: 's' });
+    expect(seconds.points[0]!.line).toBeUndefined();
+    expect(serializeLineProtocol(result.points)).toBe(
+      [`ebitda value=1.5 ${NOW_NS}`, `ebitda value=2 ${NOW_NS}`, `ebitda value=3 ${NOW_NS}`, `ebitda value=4 ${NOW_NS}`, `ebitda value=5 ${NOW_NS}`].join('\n') + '\n',
+    );
+  });
+
   test('keeps every good line of a mixed batch and lists every bad one with its reason', () => {
     const body = [
       '# pushed by the ERP',
@@ -33,7 +50,14 @@ describe('ingestLineProtocol', () => {
     ].join('\n');
     const result = ingestLineProtocol(body, options);
     expect(result.points).toEqual([
-      { kpi: 'revenue', tags: { region: 'na', product: 'platform' }, value: 1200.5, time: TEST_NOW, ns: NOW_NS },
+      {
+        kpi: 'revenue',
+        tags: { region: 'na', product: 'platform' },
+        value: 1200.5,
+        time: TEST_NOW,
+        ns: NOW_NS,
+        line: `revenue,region=na,product=platform value=1200.5 ${NOW_NS}`,
+      },
       { kpi: 'ebitda', tags: {}, value: 99, time: TEST_NOW, ns: NOW_NS },
     ]);
     expect(result.rejected).toEqual([
@@ -224,7 +248,9 @@ describe('ingestLineProtocol: properties', () => {
 
 function sameStoredPoint(a: Point, b: Point): boolean {
   try {
-    expect(a).toEqual({ ...b, tags: { ...b.tags } });
+    const { line, ...received } = a;
+    expect(received).toEqual({ ...b, tags: { ...b.tags } });
+    if (line !== undefined) expect(line).toBe(serializePoint(b));
     return true;
   } catch {
     return false;

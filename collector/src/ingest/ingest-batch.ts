@@ -74,12 +74,20 @@ export function ingestLineProtocol(body: string, options: LineProtocolIngestOpti
   const catalog = options.catalog;
   const collector = new RejectionList(limits.maxListedRejections);
   const points: Point[] = [];
+  const nanoseconds = (options.precision ?? 'ns') === 'ns';
   const summary = scanLineProtocol(
     body,
     {
       record(record, lineStart, lineEnd) {
         const outcome = validatePoint(record, catalog, clock, limits);
-        if (outcome.ok) points.push(outcome.point);
+        if (outcome.ok) {
+          const p = outcome.point;
+          points.push(
+            nanoseconds && record.timestamp !== undefined && isCanonicalLine(body, lineStart, lineEnd)
+              ? { kpi: p.kpi, tags: p.tags, value: p.value, time: p.time, ns: p.ns, line: body.slice(lineStart, lineEnd) }
+              : p,
+          );
+        }
         else collector.add(() => ({ line: record.line, reason: outcome.reason, text: lineExcerpt(body, lineStart, lineEnd) }));
       },
       error(error) {
@@ -96,6 +104,20 @@ export function ingestLineProtocol(body: string, options: LineProtocolIngestOpti
     );
   }
   return { points, rejected: collector.listed, rejectedTotal: collector.total };
+}
+
+/**
+ * Whether a validated line (with a timestamp) can be stored exactly as received: it ends in its
+ * timestamp's last digit (no trailing blank or CR) and its value is a float — an `i` or `u`
+ * suffix would store an integer field where finmon stores floats.
+ */
+function isCanonicalLine(body: string, lineStart: number, lineEnd: number): boolean {
+  const last = body.charCodeAt(lineEnd - 1);
+  if (last < 48 || last > 57) return false;
+  const space = body.lastIndexOf(' ', lineEnd - 1);
+  if (space <= lineStart) return false;
+  const beforeTimestamp = body.charCodeAt(space - 1);
+  return beforeTimestamp !== 105 /* i */ && beforeTimestamp !== 117 /* u */ && beforeTimestamp !== 32;
 }
 
 /**

@@ -21,11 +21,14 @@ const NEEDS_KEY_ESCAPE = /[,= \\\n]/;
 const NEEDS_MEASUREMENT_ESCAPE = /[, \\\n#\t]/;
 const NEEDS_STRING_ESCAPE = /["\\\n]/;
 
-/** Serializes points, one line each, every line ending in "\n". */
+/** Serializes points, one line each, every line ending in "\n"; a point's received `line` is used as is. */
 export function serializeLineProtocol(points: readonly Point[]): string {
   if (points.length === 0) return '';
   const lines = new Array<string>(points.length);
-  for (let i = 0; i < points.length; i++) lines[i] = serializePoint(points[i] as Point);
+  for (let i = 0; i < points.length; i++) {
+    const point = points[i] as Point;
+    lines[i] = point.line ?? serializePoint(point);
+  }
   return `${lines.join('\n')}\n`;
 }
 

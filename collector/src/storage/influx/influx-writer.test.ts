@@ -153,7 +153,8 @@ describe('InfluxWriter against a real influxd', () => {
         return new Promise<void>(() => undefined);
       },
     };
-    const spoolA = await Spool.open({ dir, logger });
+    // Every acknowledgement is persisted at once here, so the recovered checkpoint is exact.
+    const spoolA = await Spool.open({ dir, logger, checkpointEveryMs: 0 });
     const writerA = new InfluxWriter({ spool: spoolA, client: freezing, logger, maxBatchLines: 1_000 });
     for (let i = 0; i < total; i += 500) await spoolA.append(chunk('crash', i, i + 500));
     writerA.start();

@@ -6,6 +6,7 @@ import { ManualClock } from '../../core/clock';
 import { ErrorCodes } from '../../core/errors';
 import { silentLogger } from '../../core/logger';
 import { Spool, type SpoolOptions } from './spool';
+import { readCheckpoint } from './spool-checkpoint';
 import { FRAME_HEADER_BYTES } from './spool-frame';
 
 const logger = silentLogger();
@@ -99,6 +100,30 @@ describe('Spool', () => {
     expect(spool.stats.commits - before).toBe(1);
     expect(await readAll(spool)).toEqual(Array.from({ length: 100 }, (_, i) => `m value=${i} ${i}`));
     await spool.close();
+  });
+
+  it('writes the checkpoint at most once per interval, the latest position at the end of it, and on close', async () => {
+    const dir = tempDir();
+    const spool = await open(dir, { checkpointEveryMs: 300 });
+    for (let i = 0; i < 3; i++) await spool.append(`m value=${i} ${i}`);
+    const { records } = await spool.read(spool.checkpoint, { maxLines: 3 });
+    const persisted = async () => {
+      const read = await readCheckpoint(dir);
+      return 'position' in read ? read.position : undefined;
+    };
+    await spool.acknowledge(records.slice(0, 1)); // first: written at once
+    expect(await persisted()).toEqual(records[0]!.end);
+    await spool.acknowledge(records.slice(1, 2)); // within the interval: deferred
+    await spool.acknowledge(records.slice(2, 3));
+    expect(await persisted()).toEqual(records[0]!.end);
+    expect(spool.depth().records).toBe(0);
+    await new Promise((r) => setTimeout(r, 450));
+    expect(await persisted()).toEqual(records[2]!.end);
+    await spool.append('m value=3 3');
+    const more = await spool.read(spool.checkpoint, { maxLines: 1 });
+    await spool.acknowledge(more.records); // just after a write: deferred, then persisted by close()
+    await spool.close();
+    expect(await persisted()).toEqual(more.records[0]!.end);
   });
 
   it('acknowledging advances and persists the checkpoint and deletes shipped segments', async () => {

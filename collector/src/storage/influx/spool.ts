@@ -20,6 +20,12 @@ export interface SpoolOptions {
   readonly clock?: Clock;
   /** A segment is closed and a new one started once it holds this many bytes. Default 64 MiB. */
   readonly maxSegmentBytes?: number;
+  /**
+   * Least time between two checkpoint writes (each is a file write, a rename and two fsyncs).
+   * Acknowledgements in between are persisted together at the end of the interval; a crash
+   * before that only ships those records again, which InfluxDB absorbs. Default 200 ms.
+   */
+  readonly checkpointEveryMs?: number;
 }
 
 /** One record read back from the spool. */
@@ -120,6 +126,9 @@ export class Spool {
   private checkpointPosition: SpoolPosition = { segment: 1, offset: 0 };
   private persistedCheckpoint: SpoolPosition = { segment: 1, offset: 0 };
   private checkpointChain: Promise<void> = Promise.resolve();
+  private readonly checkpointEveryMs: number;
+  private lastCheckpointWriteMs = -Infinity;
+  private checkpointTimer: NodeJS.Timeout | undefined;
   private pendingRecords = 0;
   private pending: PendingAppend[] = [];
   private committing: Promise<void> | undefined;
@@ -137,6 +146,7 @@ export class Spool {
     this.logger = options.logger;
     this.clock = options.clock ?? systemClock;
     this.maxSegmentBytes = options.maxSegmentBytes ?? DEFAULT_MAX_SEGMENT_BYTES;
+    this.checkpointEveryMs = options.checkpointEveryMs ?? 200;
     this.events.setMaxListeners(0);
   }
 
@@ -403,7 +413,16 @@ export class Spool {
     }
     this.checkpointPosition = this.normalize(last.end);
     this.pendingRecords = Math.max(0, this.pendingRecords - records.length);
-    await this.persistCheckpoint();
+    if (this.checkpointTimer !== undefined) return;
+    const wait = this.lastCheckpointWriteMs + this.checkpointEveryMs - Date.now();
+    if (wait <= 0) {
+      await this.persistCheckpoint();
+      return;
+    }
+    this.checkpointTimer = setTimeout(() => {
+      this.checkpointTimer = undefined;
+      this.persistCheckpoint().catch((err) => this.logger.error({ err }, 'spool checkpoint write failed; retried at the next acknowledgement'));
+    }, wait);
   }
 
   /**
@@ -464,6 +483,11 @@ export class Spool {
     if (this.closed) return;
     await this.sync();
     this.closed = true;
+    if (this.checkpointTimer !== undefined) {
+      clearTimeout(this.checkpointTimer);
+      this.checkpointTimer = undefined;
+      await this.persistCheckpoint().catch(() => undefined);
+    }
     await this.checkpointChain;
     await this.writeSegment?.handle.close();
     this.events.emit('closed');
@@ -581,6 +605,7 @@ export class Spool {
     const link = this.checkpointChain.then(async () => {
       const target = this.checkpointPosition;
       if (comparePositions(target, this.persistedCheckpoint) === 0) return;
+      this.lastCheckpointWriteMs = Date.now();
       await writeCheckpoint(this.dir, target);
       this.persistedCheckpoint = target;
       await this.deleteShippedSegments(target);
