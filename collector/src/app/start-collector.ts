@@ -24,6 +24,7 @@ import type { PulledSource } from '../scheduling/pulled-source';
 import { SourceScheduler } from '../scheduling/source-scheduler';
 import { SqlKvStateStore } from '../storage/state/sql-kv-state-store';
 import { openStateDb } from '../storage/state/open-state-db';
+import { warmUpEngine } from '../storage/influx/engine-warmup';
 import { InfluxClient } from '../storage/influx/influx-client';
 import { startInfluxd, type InfluxdServer } from '../storage/influx/influxd-launcher';
 import { InfluxWriter } from '../storage/influx/influx-writer';
@@ -97,7 +98,9 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
 
     const spool = await Spool.open({ dir: path.join(settings.dataDir, 'spool'), logger: logger.child({ component: 'spool' }), clock });
     stops.push(() => spool.close());
-    const writer = new InfluxWriter({ spool, client: influx, logger: logger.child({ component: 'influx-writer' }), clock });
+    // One batch in flight: InfluxDB applies concurrent writes in any order, so a correction (same
+    // series and time) shipped beside an older, bigger batch could lose to it (test/influx-outage.test.ts).
+    const writer = new InfluxWriter({ spool, client: influx, logger: logger.child({ component: 'influx-writer' }), clock, maxInFlight: 1 });
     writer.start();
     stops.push(() => writer.stop());
 
@@ -123,8 +126,26 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
     stops.push(() => config.close());
     let catalog = catalogOf(config.current().metrics);
 
-    // KPI engine and the ingest pipeline.
-    const engine = new KpiEngine({ config: config.current().metrics, clock, rollups: 'deferred', requireFullWindows: true });
+    // KPI engine, warmed up from InfluxDB (the demo replays its history instead: both would count it
+    // twice) once the spool's backlog is shipped; on failure it starts empty rather than half-filled.
+    const newEngine = () => new KpiEngine({ config: config.current().metrics, clock, rollups: 'deferred', requireFullWindows: true });
+    let engine = newEngine();
+    if (!settings.demo.enabled) {
+      try {
+        await writer.flush({ timeoutMs: 60_000 });
+        const warm = await warmUpEngine({
+          influx,
+          engine,
+          metrics: config.current().metrics,
+          now: clock.now(),
+          logger: logger.child({ component: 'kpi-warmup' }),
+        });
+        logger.info({ points: warm.points, rows: warm.buckets, ms: warm.elapsedMs }, 'KPI engine warmed up from InfluxDB');
+      } catch (err) {
+        logger.error({ err }, 'KPI engine warm-up from InfluxDB failed; starting empty (windowed KPIs wait for their history)');
+        engine = newEngine();
+      }
+    }
     const pipeline = new IngestPipeline({
       spool,
       engine,

@@ -65,4 +65,22 @@ describe('DayRing', () => {
       { seed: 11 },
     );
   });
+
+  it('adds an aggregate as if its values had been added one by one', () => {
+    const one = new DayRing(10);
+    const agg = new DayRing(10);
+    for (const [t, v] of [[100, 1], [150, 4], [300, 2]] as const) one.add(5, t, v);
+    agg.add(5, 300, 2);
+    agg.addAggregate(5, 100, 150, 5, 2, 4); // an earlier "hour": two values, the last at 150
+    const a = one.find(5);
+    const b = agg.find(5);
+    expect([agg.sum[b], agg.count[b], agg.last[b], agg.firstT[b], agg.lastT[b]]).toEqual([
+      one.sum[a],
+      one.count[a],
+      one.last[a],
+      one.firstT[a],
+      one.lastT[a],
+    ]);
+    expect(agg.addAggregate(-20, 0, 0, 1, 1, 1)).toBe(false); // older than the 10 days kept
+  });
 });

@@ -47,6 +47,17 @@ export class DayRing {
    * the day is older than the retention. O(1) amortised.
    */
   add(day: number, time: number, value: number): boolean {
+    return this.addAggregate(day, time, time, value, 1, value);
+  }
+
+  /**
+   * Adds an aggregate of `count` values observed on day `day` between epoch-ms `firstTime` and
+   * `lastTime`: their `sum` and the value at `lastTime` (`last`). The same as adding the values one
+   * by one, as far as the day's sum, count, last value and first/last time go (used to rebuild
+   * state from stored hourly aggregates). Returns false (and changes nothing) when the day is older
+   * than the retention. O(1) amortised.
+   */
+  addAggregate(day: number, firstTime: number, lastTime: number, sum: number, count: number, last: number): boolean {
     if (this.newestDay !== EMPTY && day <= this.newestDay - this.maxDays) return false;
     let slot = this.slotFor(day);
     let held = this.days[slot]!;
@@ -58,19 +69,19 @@ export class DayRing {
     if (held !== day) {
       if (held !== EMPTY && held > day) return false;
       this.days[slot] = day;
-      this.sum[slot] = value;
-      this.count[slot] = 1;
-      this.last[slot] = value;
-      this.firstT[slot] = time;
-      this.lastT[slot] = time;
+      this.sum[slot] = sum;
+      this.count[slot] = count;
+      this.last[slot] = last;
+      this.firstT[slot] = firstTime;
+      this.lastT[slot] = lastTime;
     } else {
-      this.sum[slot] = this.sum[slot]! + value;
-      this.count[slot] = this.count[slot]! + 1;
-      if (time >= this.lastT[slot]!) {
-        this.last[slot] = value;
-        this.lastT[slot] = time;
+      this.sum[slot] = this.sum[slot]! + sum;
+      this.count[slot] = this.count[slot]! + count;
+      if (lastTime >= this.lastT[slot]!) {
+        this.last[slot] = last;
+        this.lastT[slot] = lastTime;
       }
-      if (time < this.firstT[slot]!) this.firstT[slot] = time;
+      if (firstTime < this.firstT[slot]!) this.firstT[slot] = firstTime;
     }
     if (day > this.newestDay) this.newestDay = day;
     return true;

@@ -2,11 +2,12 @@ import { DateTime } from 'luxon';
 import { metricsConfigSchema, type MetricsConfig } from '../config/metrics-config-schema';
 import { ManualClock } from '../core/clock';
 import { pointAt, type Point } from '../core/point';
-import { KpiEngine, type IngestResult } from './kpi-engine';
+import { KpiEngine, type HistoryBucket, type IngestResult } from './kpi-engine';
 
 const NY = 'America/New_York';
 const ny = (iso: string) => DateTime.fromISO(iso, { zone: NY }).toMillis();
 const HOUR = 3_600_000;
+const DAY_MS = 86_400_000;
 
 /** ISO local date `days` after `iso`'s date, at `time` (New York). */
 function dayAt(iso: string, days: number, time = '12:00'): number {
@@ -600,3 +601,112 @@ describe('KpiEngine: configuration, snapshot and bad input', () => {
     expect(engine.snapshot()).toEqual([]);
   });
 });
+
+describe('KpiEngine: restoring stored history', () => {
+  const targets = { revenue: { rollups: ['daily', 'monthly'] }, bank_balance: { rollups: ['daily'] } };
+  const asBucket = (q: Point): HistoryBucket => ({
+    kpi: q.kpi,
+    tags: q.tags,
+    firstTime: q.time,
+    lastTime: q.time,
+    sum: q.value,
+    count: 1,
+    last: q.value,
+  });
+
+  /** 100 days of daily revenue, AR and net cash flow, and a day of 15-minute balances. */
+  function history(): Point[] {
+    const out: Point[] = [];
+    for (let i = 0; i < 100; i++) {
+      const t = dayAt('2025-03-01', i, '23:50');
+      out.push(p('revenue', { region: 'na', product: 'platform' }, 1000 + i, t));
+      out.push(p('accounts_receivable', {}, 50_000 + 10 * i, t));
+      out.push(p('net_cash_flow', {}, -300 + i, t));
+    }
+    for (let t = ny('2025-06-08T00:00'); t < ny('2025-06-09T00:00'); t += 15 * 60_000) out.push(...bankBalances(t));
+    return out;
+  }
+
+  it('rebuilds state without output, then evaluates and rolls up the next points as the engine that saw the history', () => {
+    const clock = new ManualClock(ny('2025-06-09T00:00'));
+    const config = catalog(targets);
+    const live = new KpiEngine({ config, clock, rollups: 'deferred', requireFullWindows: true });
+    // Fed as sources send it (one call per timestamp); stored as InfluxDB keeps it (one point per
+    // series and time, the last written).
+    const byTime = new Map<number, Point[]>();
+    for (const q of history()) byTime.set(q.time, [...(byTime.get(q.time) ?? []), q]);
+    const stored = new Map<string, Point>();
+    for (const batch of byTime.values()) {
+      const r = live.ingest(batch);
+      for (const q of [...batch, ...r.derived]) stored.set(`${q.kpi}${JSON.stringify(q.tags)}${q.time}`, q);
+    }
+    live.flushRollups();
+
+    const restored = new KpiEngine({ config, clock, rollups: 'deferred', requireFullWindows: true });
+    const result = restored.restoreHistory([...stored.values()].reverse().map(asBucket)); // any order
+    expect(result).toEqual({ applied: stored.size, warnings: [] });
+    expect(restored.hasPendingRollups()).toBe(false);
+    expect(restored.snapshot()).toEqual(live.snapshot());
+
+    // The next points start after a midnight: both evaluate the daily KPIs at it, then at the points.
+    const next = [
+      p('revenue', { region: 'na', product: 'platform' }, 2000, ny('2025-06-09T23:50')),
+      p('accounts_receivable', {}, 52_000, ny('2025-06-09T23:50')),
+      ...bankBalances(ny('2025-06-09T00:15')),
+    ];
+    clock.set(ny('2025-06-10T00:00'));
+    const expected = live.ingest(next);
+    const actual = restored.ingest(next);
+    expect(expected.derived.some((d) => d.kpi === 'dso' && d.time === ny('2025-06-09T00:00'))).toBe(true);
+    expect(actual.derived).toEqual(expected.derived);
+    const rollups = live.flushRollups();
+    expect(rollups.some((r) => r.fields?.previous !== undefined)).toBe(true);
+    expect(restored.flushRollups()).toEqual(rollups);
+  });
+
+  it('takes hourly aggregates: a rate\'s day is the mean of all its points, not of the hourly means', () => {
+    const clock = new ManualClock(ny('2025-06-10T23:00'));
+    const config = catalog({ fx_rate: { rollups: ['daily'] } });
+    const engine = new KpiEngine({ config, clock, rollups: 'deferred' });
+    const pair = { pair: 'EURUSD' };
+    engine.restoreHistory([
+      { kpi: 'fx_rate', tags: pair, firstTime: ny('2025-06-10T09:00'), lastTime: ny('2025-06-10T09:45'), sum: 4, count: 4, last: 1 },
+      { kpi: 'fx_rate', tags: pair, firstTime: ny('2025-06-10T10:00'), lastTime: ny('2025-06-10T10:00'), sum: 2, count: 1, last: 2 },
+    ]);
+    engine.ingest([p('fx_rate', pair, 3, ny('2025-06-10T11:00'))]);
+    const daily = engine.flushRollups().find((r) => r.kpi === 'rollup_daily' && r.tags.scope === 'total');
+    expect(daily?.value).toBe((4 + 2 + 3) / 6);
+    expect(engine.snapshot()).toEqual([{ kpi: 'fx_rate', value: 3, time: ny('2025-06-10T11:00'), unit: 'rate' }]);
+  });
+
+  it('leaves out unknown KPIs, bad buckets and days older than the history kept, with a warning each', () => {
+    const engine = new KpiEngine({ config: catalog(), historyDays: 30 });
+    const t = ny('2025-06-10T12:00');
+    const one = (kpi: string, time: number, extra: Partial<HistoryBucket> = {}): HistoryBucket => ({
+      kpi,
+      tags: {},
+      firstTime: time,
+      lastTime: time,
+      sum: 1,
+      count: 1,
+      last: 1,
+      ...extra,
+    });
+    const result = engine.restoreHistory([
+      one('total_debt', t),
+      one('ebitda', t),
+      one('nope', t),
+      one('ebitda', t, { count: 0 }),
+      one('ebitda', t, { sum: Infinity }),
+      one('ebitda', t, { firstTime: t + 1 }),
+      one('ebitda', t - 40 * DAY_MS),
+    ]);
+    expect(result.applied).toBe(2);
+    expect(result.warnings).toEqual([
+      'nope: not a KPI of the configuration; its history is ignored',
+      'ebitda: ignored history with a non-finite value or time, no values, or first time after last time',
+      'ebitda: ignored history older than the 30 days kept',
+    ]);
+  });
+});
+

@@ -42,6 +42,33 @@ export interface IngestResult {
   readonly warnings: string[];
 }
 
+/**
+ * Stored history of one series for `KpiEngine.restoreHistory`: one point (count 1,
+ * firstTime = lastTime = its time) or an aggregate of several points of one local day.
+ */
+export interface HistoryBucket {
+  readonly kpi: string;
+  readonly tags: Readonly<Record<string, string>>;
+  /** Epoch ms at or before the first value it stands for. */
+  readonly firstTime: number;
+  /** Epoch ms of the last value it stands for (or a bound after it, for an aggregate); same local day as firstTime. */
+  readonly lastTime: number;
+  /** Sum of the values. */
+  readonly sum: number;
+  /** Number of values (≥ 1). */
+  readonly count: number;
+  /** The value at lastTime (the newest of the values). */
+  readonly last: number;
+}
+
+/** What `restoreHistory` did. */
+export interface RestoreResult {
+  /** Buckets applied (the others are named in `warnings`). */
+  readonly applied: number;
+  /** Unknown KPIs, non-finite or empty buckets, days older than the history kept; deduplicated. */
+  readonly warnings: string[];
+}
+
 export interface KpiSnapshotEntry {
   readonly kpi: string;
   /** The KPI's current total (reporting currency for currency KPIs). */
@@ -189,6 +216,52 @@ export class KpiEngine {
 
     const rollups = this.deferRollups ? [] : this.touchedRollups();
     return { derived: derivedOut, rollups, warnings: [...this.warnings] };
+  }
+
+  /**
+   * Rebuilds state from stored history (e.g. InfluxDB after a restart) without producing output:
+   * the buckets enter the KPIs' state — raw and derived KPIs alike — but no derived KPI is
+   * evaluated and no period is marked for rollups (their points are already stored). Afterwards,
+   * each derived KPI counts as evaluated at the newest time of its inputs, as after live ingestion,
+   * so the next `ingest` evaluates at the same cadence boundaries as the engine that saw the data
+   * live. Meant for an engine that has not seen this history yet: restoring a bucket twice counts
+   * it twice. Any order works (history may come newest first). O(buckets + derived KPIs × inputs).
+   */
+  restoreHistory(history: readonly HistoryBucket[]): RestoreResult {
+    const warnings = new Set<string>();
+    let applied = 0;
+    for (const b of history) {
+      const ks = this.states.get(b.kpi);
+      if (ks === undefined) {
+        warnings.add(`${b.kpi}: not a KPI of the configuration; its history is ignored`);
+        continue;
+      }
+      if (
+        !Number.isFinite(b.sum) ||
+        !Number.isFinite(b.last) ||
+        !Number.isFinite(b.firstTime) ||
+        !Number.isFinite(b.lastTime) ||
+        !(b.count >= 1) ||
+        b.firstTime > b.lastTime
+      ) {
+        warnings.add(`${b.kpi}: ignored history with a non-finite value or time, no values, or first time after last time`);
+        continue;
+      }
+      const s = ks.addAggregate(b.tags, this.calendar.dayOf(b.lastTime), b.firstTime, b.lastTime, b.sum, b.count, b.last);
+      if (s === undefined) {
+        warnings.add(`${b.kpi}: ignored history older than the ${this.historyDays} days kept`);
+        continue;
+      }
+      if (b.lastTime > this.highWater) this.highWater = b.lastTime;
+      applied++;
+    }
+    for (const kpi of this.derived) {
+      let newest = this.states.get(kpi.id)!.maxLatestTime;
+      for (const input of kpi.inputs) newest = Math.max(newest, this.states.get(input)!.maxLatestTime);
+      const last = this.lastEvaluation.get(kpi.id);
+      if (newest !== -Infinity && (last === undefined || newest > last)) this.lastEvaluation.set(kpi.id, newest);
+    }
+    return { applied, warnings: [...warnings] };
   }
 
   /**

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { kpiSchema, type KpiDefinition } from '../config/kpi-schema';
 import { CompanyCalendar } from './company-calendar';
@@ -226,3 +227,72 @@ describe('KpiState: period values', () => {
     expect(ks.compatibleWith(def('flow', { dimensions: ['product'] }))).toBe(false);
   });
 });
+
+describe('KpiState: aggregates of stored history', () => {
+  const HOUR = 3_600_000;
+
+  it('answers windows, periods and latest values alike from hourly aggregates and from their points', () => {
+    const start = ny('2025-03-01T00:00');
+    fc.assert(
+      fc.property(
+        fc.constantFrom<'stock' | 'flow' | 'rate'>('stock', 'flow', 'rate'),
+        // Points: (series, minute of 10 days, value), distinct times per series.
+        fc.uniqueArray(
+          fc.tuple(fc.constantFrom('a', 'b'), fc.integer({ min: 0, max: 10 * 24 * 60 - 1 }), fc.integer({ min: -1000, max: 1000 })),
+          { minLength: 1, maxLength: 200, selector: ([s, m]) => `${s}${m}` },
+        ),
+        (kind, raw) => {
+          const points = raw.map(([s, m, v]) => ({ tags: { s }, time: start + m * 60_000, value: v })).sort((x, y) => x.time - y.time);
+          const one = new KpiState(def(kind, { dimensions: ['s'] }), cal);
+          for (const q of points) one.add(q.tags, q.time, q.value, cal.dayOf(q.time));
+          type Hour = { tags: Record<string, string>; hour: number; sum: number; count: number; last: number; lastTime: number };
+          const hourly = new Map<string, Hour>();
+          for (const q of points) {
+            const hour = Math.floor(q.time / HOUR) * HOUR;
+            const key = `${q.tags.s}${hour}`;
+            const h = hourly.get(key) ?? { tags: q.tags, hour, sum: 0, count: 0, last: 0, lastTime: 0 };
+            h.sum += q.value;
+            h.count += 1;
+            h.last = q.value;
+            h.lastTime = q.time;
+            hourly.set(key, h);
+          }
+          const agg = new KpiState(def(kind, { dimensions: ['s'] }), cal);
+          for (const h of hourly.values()) agg.addAggregate(h.tags, cal.dayOf(h.hour), h.hour, h.lastTime, h.sum, h.count, h.last);
+
+          const last = points[points.length - 1]!.time;
+          const same = (x: number, y: number) => (Number.isNaN(x) ? Number.isNaN(y) : Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(x)));
+          expect(agg.maxLatestTime).toBe(one.maxLatestTime);
+          expect(same(agg.latestTotal(last, rates), one.latestTotal(last, rates))).toBe(true);
+          const firstDay = cal.dayOf(start);
+          for (let d = firstDay; d < firstDay + 10; d++) {
+            const end = cal.dayStart(d + 1) - 1;
+            expect(same(agg.periodTotal(d, d + 1, end, rates), one.periodTotal(d, d + 1, end, rates))).toBe(true);
+            for (const s of one.list) {
+              const twin = agg.findSeries(s.tags)!;
+              expect(same(agg.seriesPeriodValue(twin, d, d + 1, end), one.seriesPeriodValue(s, d, d + 1, end))).toBe(true);
+            }
+          }
+          // Windows whose edges fall on local midnights (no partial edge day).
+          const asOf = cal.dayStart(firstDay + 10) - 1;
+          for (const days of [3, 7]) {
+            expect(same(agg.windowSum(days * DAY, asOf, rates), one.windowSum(days * DAY, asOf, rates))).toBe(true);
+            expect(same(agg.windowAvg(days * DAY, asOf, rates), one.windowAvg(days * DAY, asOf, rates))).toBe(true);
+          }
+        },
+      ),
+      { seed: 7, numRuns: 60 },
+    );
+  });
+
+  it('remembers a single exact point for re-sends, but not an aggregate', () => {
+    const ks = new KpiState(def('flow'), cal);
+    const t = ny('2025-06-10T10:00');
+    ks.addAggregate({}, cal.dayOf(t), t, t, 100, 1, 100);
+    ks.addAggregate({}, cal.dayOf(t), t + 1000, t + 5000, 30, 3, 10);
+    add(ks, {}, '2025-06-10T10:00', 120); // re-send of the single point: replaces 100
+    ks.add({}, t + 5000, 10, cal.dayOf(t)); // same time as the aggregate's end: a new value, added
+    expect(ks.windowSum(DAY, t + 5000, rates)).toBe(120 + 30 + 10);
+  });
+});
+

@@ -184,42 +184,80 @@ export class KpiState {
    * (the point is then ignored). O(1) amortised.
    */
   add(tags: Readonly<Record<string, string>>, time: number, value: number, day: number): SeriesState | undefined {
-    const key = this.keyOf(tags);
-    let s = this.series.get(key);
-    if (s === undefined) s = this.createSeries(key, tags);
+    const s = this.seriesFor(tags);
     const previous = s.recentValueAt(time);
-    let totals = this.totals.get(s.currency);
-    if (previous !== undefined) {
-      if (!s.ring.replace(day, time, previous, value)) return undefined;
-      totals!.replace(day, time, previous, value);
-      s.rememberRecent(time, value);
-      if (time === s.latestTime) {
-        this.running.get(s.currency)!.sum += value - s.latestValue;
-        this.runningUpdates++;
-        s.latestValue = value;
-      }
-      return s;
-    }
-    if (!s.ring.add(day, time, value)) return undefined;
+    if (previous !== undefined) return this.replaceRecent(s, day, time, previous, value);
+    return this.addValues(s, day, time, time, value, 1, value);
+  }
+
+  /**
+   * Adds an aggregate of `count` values of one series observed on day `day` between `firstTime`
+   * and `lastTime` (epoch ms): their `sum` and the value at `lastTime` (`last`) — e.g. an hour of
+   * stored points. The day's sum, count, last value and the series' latest value end up as if the
+   * values had been added one by one; day first/last times are those given. A single exact point
+   * (count 1, firstTime = lastTime) is also remembered to recognise a re-send; an aggregate is not.
+   * Returns the series, or undefined when the day is older than the history kept. O(1) amortised.
+   */
+  addAggregate(
+    tags: Readonly<Record<string, string>>,
+    day: number,
+    firstTime: number,
+    lastTime: number,
+    sum: number,
+    count: number,
+    last: number,
+  ): SeriesState | undefined {
+    return this.addValues(this.seriesFor(tags), day, firstTime, lastTime, sum, count, last);
+  }
+
+  private seriesFor(tags: Readonly<Record<string, string>>): SeriesState {
+    const key = this.keyOf(tags);
+    return this.series.get(key) ?? this.createSeries(key, tags);
+  }
+
+  /** A re-sent point (same series and time as a recent one) replaces the value it re-sends. */
+  private replaceRecent(s: SeriesState, day: number, time: number, previous: number, value: number): SeriesState | undefined {
+    if (!s.ring.replace(day, time, previous, value)) return undefined;
+    this.totals.get(s.currency)!.replace(day, time, previous, value);
     s.rememberRecent(time, value);
-    if (time < this.firstTime) this.firstTime = time;
+    if (time === s.latestTime) {
+      this.running.get(s.currency)!.sum += value - s.latestValue;
+      this.runningUpdates++;
+      s.latestValue = value;
+    }
+    return s;
+  }
+
+  private addValues(
+    s: SeriesState,
+    day: number,
+    firstTime: number,
+    lastTime: number,
+    sum: number,
+    count: number,
+    last: number,
+  ): SeriesState | undefined {
+    if (!s.ring.addAggregate(day, firstTime, lastTime, sum, count, last)) return undefined;
+    if (count === 1 && firstTime === lastTime) s.rememberRecent(lastTime, sum);
+    if (firstTime < this.firstTime) this.firstTime = firstTime;
+    let totals = this.totals.get(s.currency);
     if (totals === undefined) {
       totals = new DayRing(this.historyDays, 16);
       this.totals.set(s.currency, totals);
     }
-    totals.add(day, time, value);
-    if (time >= s.latestTime) {
+    totals.addAggregate(day, firstTime, lastTime, sum, count, last);
+    if (lastTime >= s.latestTime) {
       const run = this.running.get(s.currency)!;
       if (s.latestTime === -Infinity) {
-        run.sum += value;
+        run.sum += last;
         run.count += 1;
       } else {
-        run.sum += value - s.latestValue;
+        run.sum += last - s.latestValue;
         this.runningUpdates++;
       }
-      s.latestValue = value;
-      s.latestTime = time;
-      if (time > this.maxLatestTime) this.maxLatestTime = time;
+      s.latestValue = last;
+      s.latestTime = lastTime;
+      if (lastTime > this.maxLatestTime) this.maxLatestTime = lastTime;
     }
     return s;
   }
