@@ -62,9 +62,9 @@ export interface StartCollectorOptions {
 }
 
 /**
- * Starts every stage of the collector, in the order data flows through them:
- * storage (InfluxDB, spool, shipper) → state (tokens, key/value) → configuration (watched) →
- * KPI engine → ingest pipeline → HTTP API → pulled sources. Stops them in reverse.
+ * Starts every stage of the collector: configuration (watched) → storage (InfluxDB, spool,
+ * shipper) → state (tokens, key/value) → KPI engine (warmed up from InfluxDB) → ingest pipeline →
+ * HTTP API → pulled sources. Stops them in reverse.
  */
 export async function startCollector(options: StartCollectorOptions): Promise<RunningCollector> {
   const { settings, logger, clock } = options;
@@ -80,6 +80,14 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
   };
 
   try {
+    // Configuration first (a broken file is reported as such, whatever else is down), watched: a valid edit applies to every stage at once; a broken one changes nothing.
+    const config = await ConfigWatcher.start({
+      metricsPath: settings.metricsConfigPath,
+      notificationsPath: settings.notificationSettingsPath,
+      logger: logger.child({ component: 'config-watcher' }),
+      clock,
+    });
+    stops.push(() => config.close());
     // Storage: InfluxDB (spawned when no URL is configured), the durable spool and its shipper.
     let influxd: InfluxdServer | undefined;
     let influxUrl = settings.influxUrl;
@@ -98,9 +106,9 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
 
     const spool = await Spool.open({ dir: path.join(settings.dataDir, 'spool'), logger: logger.child({ component: 'spool' }), clock });
     stops.push(() => spool.close());
-    // One batch in flight: InfluxDB applies concurrent writes in any order, so a correction (same
-    // series and time) shipped beside an older, bigger batch could lose to it (test/influx-outage.test.ts).
-    const writer = new InfluxWriter({ spool, client: influx, logger: logger.child({ component: 'influx-writer' }), clock, maxInFlight: 1 });
+    // The writer keeps one batch in flight: InfluxDB applies concurrent writes in any order, so a
+    // correction (same series and time) shipped beside an older batch could lose to it (test/influx-outage.test.ts).
+    const writer = new InfluxWriter({ spool, client: influx, logger: logger.child({ component: 'influx-writer' }), clock });
     writer.start();
     stops.push(() => writer.stop());
 
@@ -116,14 +124,6 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
     }
     const kv = new SqlKvStateStore(state.db, clock);
 
-    // Configuration, watched: a valid edit applies to every stage at once; a broken one changes nothing.
-    const config = await ConfigWatcher.start({
-      metricsPath: settings.metricsConfigPath,
-      notificationsPath: settings.notificationSettingsPath,
-      logger: logger.child({ component: 'config-watcher' }),
-      clock,
-    });
-    stops.push(() => config.close());
     let catalog = catalogOf(config.current().metrics);
 
     // KPI engine, warmed up from InfluxDB (the demo replays its history instead: both would count it

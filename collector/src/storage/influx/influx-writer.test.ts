@@ -83,7 +83,7 @@ describe('InfluxWriter against a real influxd', () => {
       },
     };
     for (let i = 0; i < 6_000; i += 400) await spool.append(chunk('ship_in_order', i, i + 400));
-    const writer = new InfluxWriter({ spool, client: counting, logger });
+    const writer = new InfluxWriter({ spool, client: counting, logger, maxInFlight: 2 });
     writer.start();
     for (let i = 6_000; i < 12_000; i += 400) await spool.append(chunk('ship_in_order', i, i + 400));
     await writer.flush({ timeoutMs: 20_000 });
@@ -93,6 +93,35 @@ describe('InfluxWriter against a real influxd', () => {
     expect(stats.shippedBatches).toBeGreaterThanOrEqual(3); // 12 records of 400 lines fit in 5,000
     expect(stats.spool).toMatchObject({ records: 0, bytes: 0 });
     expect(await storedValues(client, 'ship_in_order')).toEqual(range(12_000));
+    await writer.stop();
+    await spool.close();
+  });
+
+  it('by default writes one batch at a time, so a later correction is never overtaken by an older batch', async () => {
+    const spool = await Spool.open({ dir: tempDir(), logger });
+    let concurrent = 0;
+    let maxConcurrent = 0;
+    const counting: InfluxWriteTarget = {
+      write: async (body, options) => {
+        maxConcurrent = Math.max(maxConcurrent, ++concurrent);
+        try {
+          await client.write(body, options);
+        } finally {
+          concurrent--;
+        }
+      },
+    };
+    await spool.append(chunk('correction', 0, 5_000));
+    // Corrects the first point of the big record (same series and time).
+    await spool.append(serializeLineProtocol([pointAt('correction', { series: 's0' }, -1, T0)]));
+    const writer = new InfluxWriter({ spool, client: counting, logger, maxBatchLines: 1 });
+    writer.start();
+    await writer.flush({ timeoutMs: 20_000 });
+    expect(maxConcurrent).toBe(1);
+    const values = await storedValues(client, 'correction');
+    expect(values).toHaveLength(5_000);
+    expect(values[0]).toBe(-1);
+    expect(values.slice(1)).toEqual(range(5_000).slice(1));
     await writer.stop();
     await spool.close();
   });
@@ -155,7 +184,7 @@ describe('InfluxWriter against a real influxd', () => {
     };
     // Every acknowledgement is persisted at once here, so the recovered checkpoint is exact.
     const spoolA = await Spool.open({ dir, logger, checkpointEveryMs: 0 });
-    const writerA = new InfluxWriter({ spool: spoolA, client: freezing, logger, maxBatchLines: 1_000 });
+    const writerA = new InfluxWriter({ spool: spoolA, client: freezing, logger, maxBatchLines: 1_000, maxInFlight: 2 });
     for (let i = 0; i < total; i += 500) await spoolA.append(chunk('crash', i, i + 500));
     writerA.start();
     await eventually(

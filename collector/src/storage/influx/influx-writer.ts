@@ -23,7 +23,10 @@ export interface InfluxWriterOptions {
   readonly clock?: Clock;
   /** Records are coalesced into batches of up to this many lines (a bigger record ships alone). Default 5,000. */
   readonly maxBatchLines?: number;
-  /** Batches written concurrently. Default 2. */
+  /**
+   * Batches written concurrently. Default 1: InfluxDB may apply concurrent writes in any order,
+   * so more is safe only where no point is ever corrected (same series and time) soon after.
+   */
   readonly maxInFlight?: number;
   /** Retention policy written to; default: the database's default (autogen). */
   readonly retentionPolicy?: string;
@@ -147,7 +150,7 @@ export class InfluxWriter {
     this.logger = options.logger;
     this.clock = options.clock ?? systemClock;
     this.maxBatchLines = options.maxBatchLines ?? 5_000;
-    this.maxInFlight = Math.max(1, options.maxInFlight ?? 2);
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? 1);
     this.retentionPolicy = options.retentionPolicy;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.sleep = options.sleep ?? defaultSleep;
