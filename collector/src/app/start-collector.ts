@@ -108,7 +108,8 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
     stops.push(() => spool.close());
     // The writer keeps one batch in flight: InfluxDB applies concurrent writes in any order, so a
     // correction (same series and time) shipped beside an older batch could lose to it (test/influx-outage.test.ts).
-    const writer = new InfluxWriter({ spool, client: influx, logger: logger.child({ component: 'influx-writer' }), clock });
+    // Batches of up to 20,000 lines: with one write at a time, bigger batches keep InfluxDB busy.
+    const writer = new InfluxWriter({ spool, client: influx, logger: logger.child({ component: 'influx-writer' }), clock, maxBatchLines: 20_000 });
     writer.start();
     stops.push(() => writer.stop());
 
