@@ -80,7 +80,8 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
   };
 
   try {
-    // Configuration first (a broken file is reported as such, whatever else is down), watched: a valid edit applies to every stage at once; a broken one changes nothing.
+    // Configuration first, so a broken file is reported as such whatever else is down. It is
+    // watched: a valid edit applies to every stage at once; a broken one changes nothing.
     const config = await ConfigWatcher.start({
       metricsPath: settings.metricsConfigPath,
       notificationsPath: settings.notificationSettingsPath,
@@ -125,11 +126,10 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
     }
     const kv = new SqlKvStateStore(state.db, clock);
 
-    let catalog = catalogOf(config.current().metrics);
-
     // KPI engine, warmed up from InfluxDB (the demo replays its history instead: both would count it
     // twice) once the spool's backlog is shipped; on failure it starts empty rather than half-filled.
-    const newEngine = () => new KpiEngine({ config: config.current().metrics, clock, rollups: 'deferred', requireFullWindows: true });
+    const engineConfig = config.current().metrics;
+    const newEngine = () => new KpiEngine({ config: engineConfig, clock, rollups: 'deferred', requireFullWindows: true });
     let engine = newEngine();
     if (!settings.demo.enabled) {
       try {
@@ -137,7 +137,7 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
         const warm = await warmUpEngine({
           influx,
           engine,
-          metrics: config.current().metrics,
+          metrics: engineConfig,
           now: clock.now(),
           logger: logger.child({ component: 'kpi-warmup' }),
         });
@@ -162,16 +162,20 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
       clearInterval(rollupTimer);
       await flushRollups();
     });
-    config.onChange((next) => {
+    let catalog = catalogOf(engineConfig);
+    const applyConfig = (metrics: MetricsConfig, generation: number) => {
       void flushRollups();
       try {
-        engine.reconfigure(next.metrics);
-        catalog = catalogOf(next.metrics);
-        logger.info({ generation: next.generation, kpis: next.metrics.kpis.length }, 'configuration applied');
+        engine.reconfigure(metrics);
+        catalog = catalogOf(metrics);
+        logger.info({ generation, kpis: metrics.kpis.length }, 'configuration applied');
       } catch (err) {
         logger.error({ err }, 'the KPI engine refused the new configuration; the previous one stays in force');
       }
-    });
+    };
+    config.onChange((next) => applyConfig(next.metrics, next.generation));
+    // An edit applied while the engine was warming up reaches it now.
+    if (config.current().metrics !== engineConfig) applyConfig(config.current().metrics, config.current().generation);
 
     // HTTP API.
     const app = createHttpServer({ logger, bodyLimitBytes: settings.bodyLimitBytes });

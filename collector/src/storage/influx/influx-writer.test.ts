@@ -61,6 +61,23 @@ async function eventually(condition: () => boolean | Promise<boolean>, what: str
   }
 }
 
+/** Writes through to `client`, recording the most writes that were in flight at once. */
+function concurrencyCounting(client: InfluxWriteTarget): InfluxWriteTarget & { maxConcurrent: number } {
+  let concurrent = 0;
+  const target = {
+    maxConcurrent: 0,
+    write: async (body: string | Uint8Array, options?: Parameters<InfluxWriteTarget['write']>[1]) => {
+      target.maxConcurrent = Math.max(target.maxConcurrent, ++concurrent);
+      try {
+        await client.write(body, options);
+      } finally {
+        concurrent--;
+      }
+    },
+  };
+  return target;
+}
+
 describe('InfluxWriter against a real influxd', () => {
   let client: InfluxClient;
   beforeAll(async () => {
@@ -70,24 +87,13 @@ describe('InfluxWriter against a real influxd', () => {
 
   it('ships everything in order, coalescing records into batches of at most 5,000 lines', async () => {
     const spool = await Spool.open({ dir: tempDir(), logger });
-    let concurrent = 0;
-    let maxConcurrent = 0;
-    const counting: InfluxWriteTarget = {
-      write: async (body, options) => {
-        maxConcurrent = Math.max(maxConcurrent, ++concurrent);
-        try {
-          await client.write(body, options);
-        } finally {
-          concurrent--;
-        }
-      },
-    };
+    const counting = concurrencyCounting(client);
     for (let i = 0; i < 6_000; i += 400) await spool.append(chunk('ship_in_order', i, i + 400));
     const writer = new InfluxWriter({ spool, client: counting, logger, maxInFlight: 2 });
     writer.start();
     for (let i = 6_000; i < 12_000; i += 400) await spool.append(chunk('ship_in_order', i, i + 400));
     await writer.flush({ timeoutMs: 20_000 });
-    expect(maxConcurrent).toBe(2);
+    expect(counting.maxConcurrent).toBe(2);
     const stats = writer.stats();
     expect(stats).toMatchObject({ shippedPoints: 12_000, shippedRecords: 30, retries: 0, rejectedRecords: 0, lagMs: 0 });
     expect(stats.shippedBatches).toBeGreaterThanOrEqual(3); // 12 records of 400 lines fit in 5,000
@@ -99,25 +105,14 @@ describe('InfluxWriter against a real influxd', () => {
 
   it('by default writes one batch at a time, so a later correction is never overtaken by an older batch', async () => {
     const spool = await Spool.open({ dir: tempDir(), logger });
-    let concurrent = 0;
-    let maxConcurrent = 0;
-    const counting: InfluxWriteTarget = {
-      write: async (body, options) => {
-        maxConcurrent = Math.max(maxConcurrent, ++concurrent);
-        try {
-          await client.write(body, options);
-        } finally {
-          concurrent--;
-        }
-      },
-    };
+    const counting = concurrencyCounting(client);
     await spool.append(chunk('correction', 0, 5_000));
     // Corrects the first point of the big record (same series and time).
     await spool.append(serializeLineProtocol([pointAt('correction', { series: 's0' }, -1, T0)]));
     const writer = new InfluxWriter({ spool, client: counting, logger, maxBatchLines: 1 });
     writer.start();
     await writer.flush({ timeoutMs: 20_000 });
-    expect(maxConcurrent).toBe(1);
+    expect(counting.maxConcurrent).toBe(1);
     const values = await storedValues(client, 'correction');
     expect(values).toHaveLength(5_000);
     expect(values[0]).toBe(-1);
