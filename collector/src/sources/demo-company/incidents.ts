@@ -405,7 +405,9 @@ export function defaultIncidentSpecs(anchorMs: number): IncidentSpec[] {
     { kind: 'expense_spike', id: 'expense-spike-engineering', start: calendarDay(d0 + 108).startMs, department: 'engineering', days: 7, factor: 3 },
     { kind: 'outage', id: 'outage-api', start: at(weekdayOnOrAfter(d0 + 150, 2), 14, 0), service: 'api', durationMs: 2 * HOUR },
     { kind: 'data_outage', id: 'feed-outage-ops-eur', start: at(weekdayOnOrAfter(d0 + 185, 3), 10, 0), account: 'ops-eur', durationMs: 3 * HOUR },
-    { kind: 'cash_drop', id: 'cash-drop-ops-usd', start: at(dropDay, 10, 40), recoveredFraction: 0.7, recoveryBusinessDays: 3 },
-    { kind: 'covenant_squeeze', id: 'covenant-squeeze', start: calendarDay(d0 + 300).startMs, days: 28, revolverDrawUsd: 10_000_000, revenueDepth: 0.3, recoveryDays: 21 },
+    // Sized so cash_position falls below the $4M critical level a year into the simulation.
+    { kind: 'cash_drop', id: 'cash-drop-ops-usd', start: at(dropDay, 10, 40), amountUsd: 11_500_000, recoveredFraction: 0.7, recoveryBusinessDays: 3 },
+    // Sized so the full 365-day debt_to_ebitda breaches the 3.5 covenant (peaks near 4.9).
+    { kind: 'covenant_squeeze', id: 'covenant-squeeze', start: calendarDay(d0 + 300).startMs, days: 42, revolverDrawUsd: 26_000_000, revenueDepth: 0.5, recoveryDays: 21 },
   ];
 }
