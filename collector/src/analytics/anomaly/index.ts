@@ -1,0 +1,7 @@
+/** Streaming anomaly detection: one interface, a robust seasonal baseline and a level-shift detector. */
+export * from './anomaly-detector';
+export { RobustSeasonalBaseline, DEFAULT_BASELINE_OPTIONS, DEFAULT_SEASONS, DAY_MS } from './robust-seasonal-baseline';
+export type { RobustBaselineOptions, RobustBaselineState, SeasonSpec, BaselineAssessment } from './robust-seasonal-baseline';
+export { LevelShiftDetector, DEFAULT_LEVEL_SHIFT_OPTIONS } from './level-shift-detector';
+export type { LevelShiftOptions, LevelShiftState, LevelShiftReading } from './level-shift-detector';
+export { RollingQuantiles } from './rolling-quantiles';
