@@ -31,7 +31,7 @@ describe('normalizeScopes', () => {
   });
 
   it('rejects an empty list and an unknown scope with a 400 naming it', () => {
-    expect(() => normalizeScopes([])).toThrow(expect.objectContaining({ code: ErrorCodes.CONFIG_INVALID, httpStatus: 400 }));
+    expect(() => normalizeScopes([])).toThrow(expect.objectContaining({ code: ErrorCodes.REQUEST_INVALID, httpStatus: 400 }));
     expect(() => normalizeScopes(['read', 'write'])).toThrow(/unknown scope "write"/);
   });
 });

@@ -16,16 +16,16 @@ export function grantsScope(held: readonly Scope[], required: Scope): boolean {
 
 /**
  * Validates requested scopes and returns them deduplicated in canonical order (`SCOPES` order).
- * @throws FinmonError CONFIG_INVALID (HTTP 400) for an empty list or an unknown scope, naming it.
+ * @throws FinmonError REQUEST_INVALID (HTTP 400) for an empty list or an unknown scope, naming it.
  */
 export function normalizeScopes(scopes: readonly string[]): Scope[] {
   if (scopes.length === 0) {
-    throw new FinmonError(ErrorCodes.CONFIG_INVALID, `token scopes: at least one of ${SCOPES.join(', ')} is required`, 400);
+    throw new FinmonError(ErrorCodes.REQUEST_INVALID, `token scopes: at least one of ${SCOPES.join(', ')} is required`, 400);
   }
   for (const scope of scopes) {
     if (!isScope(scope)) {
       throw new FinmonError(
-        ErrorCodes.CONFIG_INVALID,
+        ErrorCodes.REQUEST_INVALID,
         `token scopes: unknown scope "${scope}" (expected one of ${SCOPES.join(', ')})`,
         400,
       );

@@ -114,7 +114,7 @@ describe.each(BACKENDS)('TokenService with a %s store', (backend) => {
       [{ name: 'n', scopes: ['read'], expiresAt: Number.NaN }, 'expiresAt'],
     ])('rejects %j with a 400 saying what is wrong', async (request, fragment) => {
       const error = await failure(service.create(request));
-      expect(error).toMatchObject({ code: ErrorCodes.CONFIG_INVALID, httpStatus: 400 });
+      expect(error).toMatchObject({ code: ErrorCodes.REQUEST_INVALID, httpStatus: 400 });
       expect(error.message).toContain(fragment);
       expect(await service.list()).toEqual([]);
     });

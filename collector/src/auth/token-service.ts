@@ -94,7 +94,7 @@ export class TokenService {
 
   /**
    * Creates a token and returns its plaintext once; only the hash is stored.
-   * @throws FinmonError CONFIG_INVALID (400) for an empty or overlong name, bad scopes or an
+   * @throws FinmonError REQUEST_INVALID (400) for an empty or overlong name, bad scopes or an
    *   expiry not in the future.
    */
   async create(request: { name: string; scopes: readonly string[]; expiresAt?: number | null }): Promise<CreatedToken> {
@@ -104,7 +104,7 @@ export class TokenService {
     const expiresAt = request.expiresAt ?? null;
     if (expiresAt !== null && !(Number.isSafeInteger(expiresAt) && expiresAt > now)) {
       throw new FinmonError(
-        ErrorCodes.CONFIG_INVALID,
+        ErrorCodes.REQUEST_INVALID,
         `token "${name}": expiresAt must be an epoch-ms instant in the future, got ${String(expiresAt)}`,
         400,
       );
@@ -270,7 +270,7 @@ function validName(name: string): string {
   const trimmed = name.trim();
   if (trimmed.length === 0 || trimmed.length > MAX_NAME_LENGTH) {
     throw new FinmonError(
-      ErrorCodes.CONFIG_INVALID,
+      ErrorCodes.REQUEST_INVALID,
       `token name must be 1 to ${MAX_NAME_LENGTH} characters, got ${trimmed.length}`,
       400,
     );

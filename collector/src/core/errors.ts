@@ -37,6 +37,8 @@ export const ErrorCodes = {
   NOT_FOUND: 'FINMON_NOT_FOUND',
   INTERNAL: 'FINMON_INTERNAL',
   NOT_READY: 'FINMON_NOT_READY',
+  REQUEST_INVALID: 'FINMON_REQUEST_INVALID',
+  ANALYTICS_INPUT_INVALID: 'FINMON_ANALYTICS_INPUT_INVALID',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

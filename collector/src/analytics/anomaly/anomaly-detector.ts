@@ -100,7 +100,7 @@ export class CombinedAnomalyDetector implements StreamingAnomalyDetector {
   update(time: number, value: number): AnomalyAssessment {
     if (!Number.isFinite(time) || !Number.isFinite(value)) {
       throw new FinmonError(
-        ErrorCodes.INGEST_MALFORMED,
+        ErrorCodes.ANALYTICS_INPUT_INVALID,
         `anomaly detector: point #${this.seen} has a non-finite ${Number.isFinite(time) ? 'value' : 'time'} (time=${time}, value=${value})`,
         400,
       );

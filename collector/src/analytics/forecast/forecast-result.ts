@@ -38,7 +38,7 @@ export function checkForecastInput(
   minLength = 1,
 ): number {
   const fail = (message: string): never => {
-    throw new FinmonError(ErrorCodes.INTERNAL, `forecast ${method}: ${message}`, 400);
+    throw new FinmonError(ErrorCodes.ANALYTICS_INPUT_INVALID, `forecast ${method}: ${message}`, 400);
   };
   if (series.length === 0) fail('series is empty');
   const bad = series.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));

@@ -23,7 +23,7 @@ export function registerTokenRoutes(app: FastifyInstance, deps: { auth: RequestA
     const parsed = createTokenBody.safeParse(request.body);
     if (!parsed.success) {
       const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
-      throw new FinmonError(ErrorCodes.CONFIG_INVALID, `invalid token request: ${problems}`, 400);
+      throw new FinmonError(ErrorCodes.REQUEST_INVALID, `invalid token request: ${problems}`, 400);
     }
     const { name, scopes, expiresAt } = parsed.data;
     const created = await deps.tokens.create({
