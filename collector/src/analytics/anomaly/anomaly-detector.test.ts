@@ -67,6 +67,30 @@ describe('CombinedAnomalyDetector', () => {
     for (let i = 450; i < 600; i++) expect(restored.update(i * HOUR, values[i]!)).toEqual(d.update(i * HOUR, values[i]!));
   });
 
+  it('restores a version-1 snapshot (before the likelihood) with a fresh likelihood', () => {
+    const values = noisy(500, 'v1');
+    const d = createAnomalyDetector();
+    values.slice(0, 300).forEach((v, i) => d.update(i * HOUR, v));
+    const { likelihood: _dropped, ...rest } = d.snapshot();
+    const { likelihood: _opts, scoring: _scoring, ...oldOptions } = rest.options;
+    const restored = restoreAnomalyDetector(JSON.parse(JSON.stringify({ ...rest, version: 1, options: oldOptions })));
+    const out = values.slice(300).map((v, i) => restored.update((300 + i) * HOUR, v));
+    expect(out.every((o) => o.ready && o.score >= 0 && o.score <= 1)).toBe(true);
+    expect(restored.snapshot().version).toBe(2);
+  });
+
+  it('scores at least the likelihood and at least the rarity with scoring max', () => {
+    const values = noisy(800, 'max', (i) => (i >= 600 && i < 640 ? 106 : 100));
+    const max = run(values);
+    const rarityOnly = createAnomalyDetector({ scoring: 'rarity' });
+    const likelihoodOnly = createAnomalyDetector({ scoring: 'likelihood' });
+    values.forEach((v, i) => {
+      const r = rarityOnly.update(i * HOUR, v).score;
+      const l = likelihoodOnly.update(i * HOUR, v).score;
+      if (i < 600) expect(max[i]!.score).toBeCloseTo(Math.max(r, l), 12);
+    });
+  });
+
   it('keeps every score in [0, 1]', () => {
     const rng = seedrandom('range');
     const d = createAnomalyDetector();

@@ -1,5 +1,6 @@
 import { ErrorCodes, FinmonError } from '../../core/errors';
 import { RollingQuantiles } from './rolling-quantiles';
+import { AnomalyLikelihood, AnomalyLikelihoodOptions, AnomalyLikelihoodState, DEFAULT_LIKELIHOOD_OPTIONS } from './anomaly-likelihood';
 import { LevelShiftDetector, LevelShiftOptions, LevelShiftState, DEFAULT_LEVEL_SHIFT_OPTIONS } from './level-shift-detector';
 import { DEFAULT_BASELINE_OPTIONS, RobustBaselineOptions, RobustBaselineState, RobustSeasonalBaseline } from './robust-seasonal-baseline';
 
@@ -48,6 +49,10 @@ export interface AnomalyDetectorOptions {
   /** After a score ≥ alarmScore, the next `refractory` points score 0 (one alarm per incident). */
   readonly alarmScore: number;
   readonly refractory: number;
+  /** HTM-style likelihood of the raw surprise scores (the reported score is its log scale). */
+  readonly likelihood: AnomalyLikelihoodOptions;
+  /** How the score is formed: 'likelihood' (HTM log-likelihood), 'rarity' (own-tail rarity) or 'max'. */
+  readonly scoring: 'likelihood' | 'rarity' | 'max';
 }
 
 export const DEFAULT_ANOMALY_OPTIONS: AnomalyDetectorOptions = {
@@ -62,31 +67,40 @@ export const DEFAULT_ANOMALY_OPTIONS: AnomalyDetectorOptions = {
   surpriseQuantile: 0.99,
   alarmScore: 0.7,
   refractory: 100,
+  likelihood: DEFAULT_LIKELIHOOD_OPTIONS,
+  scoring: 'max',
 };
 
 /** Plain-JSON state of the combined detector. */
 export interface AnomalyDetectorSnapshot {
-  version: 1;
+  /** 2 since the anomaly likelihood; version-1 snapshots restore with a fresh likelihood state. */
+  version: 1 | 2;
   options: AnomalyDetectorOptions;
   seen: number;
   baseline: RobustBaselineState;
   levelShift: LevelShiftState;
   surprises: number[];
   quiet: number;
+  /** Absent in version-1 snapshots. */
+  likelihood?: AnomalyLikelihoodState;
 }
 
 /**
  * The combined detector: a robust seasonal baseline (median/MAD, daily/weekly seasons when they
  * explain the data) scored by |z|, and a CUSUM level-shift detector on the same residuals that,
  * once a shift is confirmed, re-levels the baseline so it adapts instead of alarming forever.
- * The score is the larger of the two; the explanation names the detector that gave it.
- * Pure: no I/O, no clock. Throws FinmonError(INGEST_MALFORMED) on a non-finite time or value.
+ * The surprise is the larger of the two; the explanation names the detector that gave it. The score
+ * (scoring 'max') is the larger of the surprise's rarity against this series' own recent surprises
+ * and the HTM-style log anomaly likelihood of the surprise (see AnomalyLikelihood), which also flags
+ * a run of moderately unusual points that no single point would.
+ * Pure: no I/O, no clock. Throws FinmonError(ANALYTICS_INPUT_INVALID) on a non-finite time or value.
  */
 export class CombinedAnomalyDetector implements StreamingAnomalyDetector {
   private options: AnomalyDetectorOptions;
   private baseline: RobustSeasonalBaseline;
   private levelShift: LevelShiftDetector;
   private surprises: RollingQuantiles;
+  private likelihood: AnomalyLikelihood;
   private seen = 0;
   private quiet = 0;
 
@@ -95,6 +109,7 @@ export class CombinedAnomalyDetector implements StreamingAnomalyDetector {
     this.baseline = new RobustSeasonalBaseline(this.options.baseline);
     this.levelShift = new LevelShiftDetector(this.options.levelShift);
     this.surprises = new RollingQuantiles(this.options.surpriseWindow);
+    this.likelihood = new AnomalyLikelihood(this.options.likelihood);
   }
 
   update(time: number, value: number): AnomalyAssessment {
@@ -124,7 +139,12 @@ export class CombinedAnomalyDetector implements StreamingAnomalyDetector {
     const tail = this.surprises.size > 0 ? this.surprises.quantile(o.surpriseQuantile) : 1;
     const x = Math.max(0, surprise - typical) / Math.max(tail - typical, 1);
     this.surprises.push(surprise);
-    let score = ready ? (x * x) / (x * x + 1) : 0;
+    const rarity = (x * x) / (x * x + 1);
+    // raw anomaly score in [0, 1) for the likelihood (0.5 at one unit of surprise)
+    const raw = (surprise * surprise) / (surprise * surprise + 1);
+    const lik = this.likelihood.update(raw).logLikelihood;
+    const combined = o.scoring === 'rarity' ? rarity : o.scoring === 'likelihood' ? lik : Math.max(rarity, lik);
+    let score = ready ? combined : 0;
     if (this.quiet > 0) {
       this.quiet--;
       score = 0;
@@ -140,26 +160,28 @@ export class CombinedAnomalyDetector implements StreamingAnomalyDetector {
 
   snapshot(): AnomalyDetectorSnapshot {
     return {
-      version: 1,
+      version: 2,
       options: this.options,
       seen: this.seen,
       baseline: this.baseline.snapshot(),
       levelShift: this.levelShift.snapshot(),
       surprises: this.surprises.values(),
       quiet: this.quiet,
+      likelihood: this.likelihood.snapshot(),
     };
   }
 
   restore(snapshot: AnomalyDetectorSnapshot): void {
-    if (snapshot?.version !== 1) {
+    if (snapshot?.version !== 1 && snapshot?.version !== 2) {
       throw new FinmonError(ErrorCodes.CONFIG_INVALID, `anomaly detector snapshot: unsupported version ${String(snapshot?.version)}`, 400);
     }
-    this.options = snapshot.options;
-    this.baseline = new RobustSeasonalBaseline(snapshot.options.baseline, snapshot.baseline);
-    this.levelShift = new LevelShiftDetector(snapshot.options.levelShift, snapshot.levelShift);
-    this.surprises = RollingQuantiles.from(snapshot.options.surpriseWindow, snapshot.surprises);
+    this.options = snapshot.version === 1 ? { ...DEFAULT_ANOMALY_OPTIONS, ...snapshot.options } : snapshot.options;
+    this.baseline = new RobustSeasonalBaseline(this.options.baseline, snapshot.baseline);
+    this.levelShift = new LevelShiftDetector(this.options.levelShift, snapshot.levelShift);
+    this.surprises = RollingQuantiles.from(this.options.surpriseWindow, snapshot.surprises);
     this.seen = snapshot.seen;
     this.quiet = snapshot.quiet;
+    this.likelihood = new AnomalyLikelihood(this.options.likelihood, snapshot.version === 2 ? snapshot.likelihood : undefined);
   }
 }
 
