@@ -18,4 +18,5 @@ COPY metrics_config.json notification_settings.yaml ./
 VOLUME /var/lib/finmon
 EXPOSE 8080
 USER node
-ENTRYPOINT ["node", "collector/dist/main.js"]
+# Node flags as in collector/src/runtime/node-flags.ts.
+ENTRYPOINT ["node", "--max-semi-space-size=32", "collector/dist/main.js"]

@@ -9,4 +9,5 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 npm run build --silent
-exec node collector/dist/main.js --demo "$@"
+# Node flags as in collector/src/runtime/node-flags.ts.
+exec node --max-semi-space-size=32 collector/dist/main.js --demo "$@"

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { COLLECTOR_NODE_FLAGS } from '../collector/src/runtime/node-flags';
 import { readRuntimeSettings } from '../collector/src/runtime/runtime-settings';
 
 /**
@@ -64,7 +65,9 @@ describe('Dockerfile', () => {
     const copies = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1]!.split(/\s+/));
     expect(copies.length).toBeGreaterThan(3);
     for (const source of copies) expect({ source, exists: fs.existsSync(path.join(repo, source)) }).toEqual({ source, exists: true });
-    expect(dockerfile).toMatch(/ENTRYPOINT \["node", "collector\/dist\/main.js"\]/);
+    const entrypoint = JSON.parse(/^ENTRYPOINT (.+)$/m.exec(dockerfile)![1]!) as string[];
+    expect(entrypoint).toEqual(['node', ...COLLECTOR_NODE_FLAGS, 'collector/dist/main.js']);
+    expect(fs.readFileSync(path.join(repo, 'scripts/demo.sh'), 'utf8')).toContain(`exec node ${COLLECTOR_NODE_FLAGS.join(' ')} collector/dist/main.js --demo`);
     expect(dockerfile).toMatch(/FINMON_HOST=0\.0\.0\.0/);
   });
 });

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findFreePort } from '../../collector/src/storage/influx/influxd-launcher';
+import { COLLECTOR_NODE_FLAGS } from '../../collector/src/runtime/node-flags';
 
 /**
  * The real collector as a child process (`node collector/dist/main.js`), for system tests: spawn
@@ -135,7 +136,7 @@ export class CollectorProcess {
       ...(options.influxUrl !== undefined ? { FINMON_INFLUX_URL: options.influxUrl } : {}),
       ...options.env,
     });
-    const child = spawn(process.execPath, [COLLECTOR_MAIN, ...(options.args ?? [])], {
+    const child = spawn(process.execPath, [...COLLECTOR_NODE_FLAGS, COLLECTOR_MAIN, ...(options.args ?? [])], {
       cwd: path.dirname(options.dataDir),
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -186,7 +186,7 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
       parseLineProtocol: (body, precision) =>
         ingestLineProtocol(body, { catalog: (id) => catalog.get(id), clock, precision: parsePrecision(precision) }),
       parseJsonBatch: (body) => ingestJsonBatch(body, { catalog: (id) => catalog.get(id), clock }),
-      accept: (points) => pipeline.accept(points),
+      accept: (points, received) => pipeline.accept(points, received),
       bodyLimitBytes: settings.bodyLimitBytes,
     });
     let scheduler: SourceScheduler | undefined;

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { createLogger } from '../core/logger';
 import { InfluxClient } from '../storage/influx/influx-client';
 import { findFreePort, startInfluxd } from '../storage/influx/influxd-launcher';
+import { COLLECTOR_NODE_FLAGS } from '../runtime/node-flags';
 import { BatchMaker, buildSeriesPrefixes } from './line-protocol-load';
 
 interface Options {
@@ -109,7 +110,7 @@ async function main(): Promise<void> {
     const token = `fm_bench_${randomBytes(24).toString('base64url')}`;
     // FINMON_BENCH_NODE_ARGS passes flags to the collector's node, e.g. "--cpu-prof" to profile it.
     const nodeArgs = (process.env.FINMON_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    collector = spawn(process.execPath, [...nodeArgs, path.join(repo, 'collector', 'dist', 'main.js')], {
+    collector = spawn(process.execPath, [...COLLECTOR_NODE_FLAGS, ...nodeArgs, path.join(repo, 'collector', 'dist', 'main.js')], {
       cwd: repo,
       env: {
         ...process.env,

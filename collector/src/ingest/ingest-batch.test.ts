@@ -37,6 +37,43 @@ describe('ingestLineProtocol', () => {
     );
   });
 
+  test('says the body is canonical only when it is exactly the accepted lines joined by newlines', () => {
+    const a = `ebitda value=1.5 ${NOW_NS}`;
+    const b = `revenue,region=na,product=platform value=2 ${NOW_NS}`;
+    const canonical = (body: string, precision?: 's') =>
+      ingestLineProtocol(body, precision ? { ...options, precision } : options).canonicalBody;
+    expect(canonical(`${a}\n${b}`)).toBe(true);
+    expect(canonical(`${a}\n${b}\n`)).toBe(true);
+    expect(canonical(a)).toBe(true);
+    expect(canonical(`${a}\n${b}\n\n`)).toBe(false); // a trailing blank line
+    expect(canonical(`${a}\n\n${b}`)).toBe(false); // a blank line between
+    expect(canonical(`# from the ERP\n${a}`)).toBe(false); // a comment
+    expect(canonical(`${a}\r\n${b}`)).toBe(false); // CRLF
+    expect(canonical(`${a}\n${b} `)).toBe(false); // a trailing blank
+    expect(canonical(`${a}\nebitda value=3`)).toBe(false); // a line without timestamp
+    expect(canonical(`${a}\nebitda value=3i ${NOW_NS}`)).toBe(false); // an integer value
+    expect(canonical(`${a}\nunknown_kpi value=1 ${NOW_NS}`)).toBe(false); // a rejected line
+    expect(canonical(`${a}\nebitda value=oops ${NOW_NS}`)).toBe(false); // an unparsable line
+    expect(canonical(`ebitda value=1.5 ${NOW_NS / 1_000_000_000n}`, 's')).toBe(false); // not nanoseconds
+    expect(canonical('\n')).toBe(false);
+    expect(ingestJsonBatch(JSON.stringify({ points: [{ kpi: 'ebitda', value: 1 }] }), options).canonicalBody).not.toBe(true);
+  });
+
+  test('a canonical body is what the serializer writes for its points (property)', () => {
+    const line = fc
+      .record({ value: fc.double({ min: -1e12, max: 1e12, noNaN: true }), offsetNs: fc.bigInt({ min: 0n, max: 86_400_000_000_000n }) })
+      .map(({ value, offsetNs }) => `ebitda value=${value} ${NOW_NS - offsetNs}`);
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 20 }), fc.boolean(), (lines, trailingNewline) => {
+        const body = lines.join('\n') + (trailingNewline ? '\n' : '');
+        const result = ingestLineProtocol(body, options);
+        if (result.canonicalBody) expect(serializeLineProtocol(result.points)).toBe(`${lines.join('\n')}\n`);
+        else expect(result.rejectedTotal + result.points.filter((p) => p.line === undefined).length).toBeGreaterThan(0);
+      }),
+      { seed: 7, numRuns: 200 },
+    );
+  });
+
   test('keeps every good line of a mixed batch and lists every bad one with its reason', () => {
     const body = [
       '# pushed by the ERP',

@@ -61,6 +61,12 @@ export interface IngestResult {
   readonly rejected: IngestRejection[];
   /** All rejections, listed or not; `rejectedTotal - rejected.length` were left out of the list. */
   readonly rejectedTotal: number;
+  /**
+   * True when the body is exactly the accepted points' received `line`s joined by "\n" (with at
+   * most one trailing "\n"): nothing was rejected, skipped or rewritten, so storage may keep the
+   * received text as it is instead of serializing the points again.
+   */
+  readonly canonicalBody?: boolean;
 }
 
 /**
@@ -75,6 +81,9 @@ export function ingestLineProtocol(body: string, options: LineProtocolIngestOpti
   const collector = new RejectionList(limits.maxListedRejections);
   const points: Point[] = [];
   const nanoseconds = (options.precision ?? 'ns') === 'ns';
+  // Characters covered by accepted canonical lines, to tell whether they make up the whole body.
+  let canonicalLines = 0;
+  let canonicalChars = 0;
   const summary = scanLineProtocol(
     body,
     {
@@ -82,11 +91,13 @@ export function ingestLineProtocol(body: string, options: LineProtocolIngestOpti
         const outcome = validatePoint(record, catalog, clock, limits);
         if (outcome.ok) {
           const p = outcome.point;
-          points.push(
-            nanoseconds && record.timestamp !== undefined && isCanonicalLine(body, lineStart, lineEnd)
-              ? { kpi: p.kpi, tags: p.tags, value: p.value, time: p.time, ns: p.ns, line: body.slice(lineStart, lineEnd) }
-              : p,
-          );
+          if (nanoseconds && record.timestamp !== undefined && isCanonicalLine(body, lineStart, lineEnd)) {
+            points.push({ kpi: p.kpi, tags: p.tags, value: p.value, time: p.time, ns: p.ns, line: body.slice(lineStart, lineEnd) });
+            canonicalLines++;
+            canonicalChars += lineEnd - lineStart;
+          } else {
+            points.push(p);
+          }
         }
         else collector.add(() => ({ line: record.line, reason: outcome.reason, text: lineExcerpt(body, lineStart, lineEnd) }));
       },
@@ -103,7 +114,13 @@ export function ingestLineProtocol(body: string, options: LineProtocolIngestOpti
       413,
     );
   }
-  return { points, rejected: collector.listed, rejectedTotal: collector.total };
+  const bodyChars = body.charCodeAt(body.length - 1) === 10 ? body.length - 1 : body.length;
+  const canonicalBody =
+    collector.total === 0 &&
+    canonicalLines > 0 &&
+    canonicalLines === points.length &&
+    canonicalChars + canonicalLines - 1 === bodyChars;
+  return { points, rejected: collector.listed, rejectedTotal: collector.total, canonicalBody };
 }
 
 /**

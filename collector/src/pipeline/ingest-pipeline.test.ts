@@ -6,13 +6,16 @@ const serialize = (points: readonly Point[]) => points.map((p) => `${p.kpi} valu
 
 class RecordingSpool implements DurableSpool {
   readonly appended: string[] = [];
+  /** Whether each append came as bytes (true) or text (false). */
+  readonly asBytes: boolean[] = [];
   failNext = false;
-  async append(text: string): Promise<void> {
+  async append(lines: string | Buffer): Promise<void> {
     if (this.failNext) {
       this.failNext = false;
       throw new Error('disk full');
     }
-    this.appended.push(text);
+    this.appended.push(typeof lines === 'string' ? lines : lines.toString('utf8'));
+    this.asBytes.push(typeof lines !== 'string');
   }
 }
 
@@ -34,6 +37,30 @@ describe('IngestPipeline', () => {
       'revenue value=10 1000000000\ndouble_revenue value=20 1000000000\nrollup_daily value=1 0\n',
     ]);
     expect(pipeline.stats()).toEqual({ acceptedPoints: 1, computedPoints: 2 });
+  });
+
+  it('stores a received canonical body as it is, followed by the computed points, in one record', async () => {
+    const spool = new RecordingSpool();
+    const pipeline = new IngestPipeline({ spool, engine: doublingEngine(), serialize, logger: silentLogger() });
+    const points = [pointAt('revenue', {}, 10, 1000), pointAt('ebitda', {}, 5, 1000)];
+    // Not what `serialize` writes, so the test tells which text was stored.
+    const received = Buffer.from('revenue,src=erp value=10 1000000000\nebitda,src=erp value=5 1000000000\n');
+    await pipeline.accept(points, received);
+    await pipeline.accept(points, received.subarray(0, received.length - 1));
+    const expected = 'revenue,src=erp value=10 1000000000\nebitda,src=erp value=5 1000000000\ndouble_revenue value=20 1000000000\nrollup_daily value=1 0\n';
+    expect(spool.appended).toEqual([expected, expected]);
+    expect(spool.asBytes).toEqual([true, true]);
+    expect(pipeline.stats()).toEqual({ acceptedPoints: 4, computedPoints: 4 });
+  });
+
+  it('stores a received body alone when nothing was computed, and serializes the points when no body is given', async () => {
+    const spool = new RecordingSpool();
+    const engine: KpiComputation = { ingest: () => ({ derived: [], rollups: [], warnings: [] }) };
+    const pipeline = new IngestPipeline({ spool, engine, serialize, logger: silentLogger() });
+    await pipeline.accept([pointAt('ebitda', {}, 5, 1000)], Buffer.from('ebitda,src=erp value=5 1000000000\n'));
+    await pipeline.accept([pointAt('ebitda', {}, 5, 1000)]);
+    expect(spool.appended).toEqual(['ebitda,src=erp value=5 1000000000\n', 'ebitda value=5 1000000000\n']);
+    expect(spool.asBytes).toEqual([true, false]);
   });
 
   it('tells listeners about accepted and derived points only after they are durable', async () => {

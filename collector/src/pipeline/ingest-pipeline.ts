@@ -3,7 +3,8 @@ import type { Point } from '../core/point';
 
 /** The durable write-ahead spool in front of InfluxDB: resolves once the lines are on disk. */
 export interface DurableSpool {
-  append(lineProtocol: string): Promise<void>;
+  /** Appends line protocol (text, or its UTF-8 bytes) as one record. */
+  append(lineProtocol: string | Buffer): Promise<void>;
 }
 
 /** The KPI engine as the pipeline sees it: points in, derived KPI values and rollups out. */
@@ -46,14 +47,22 @@ export class IngestPipeline {
     this.listeners.push(listener);
   }
 
-  async accept(points: readonly Point[]): Promise<void> {
+  /**
+   * Computes KPIs from `points` and appends the points and the computed values to the spool as one
+   * record. `received`, when given, must be exactly the points' line protocol (one line each, in
+   * order, as the serializer would write them; see `IngestResult.canonicalBody`): it is stored as
+   * it is instead of serializing the points again.
+   */
+  async accept(points: readonly Point[], received?: Buffer): Promise<void> {
     if (points.length === 0) return;
     const computed = this.deps.engine.ingest(points);
-    let text = this.deps.serialize(points);
+    let computedText = '';
     const extra = computed.derived.length + computed.rollups.length;
-    if (computed.derived.length > 0) text += this.deps.serialize(computed.derived);
-    if (computed.rollups.length > 0) text += this.deps.serialize(computed.rollups);
-    await this.deps.spool.append(text);
+    if (computed.derived.length > 0) computedText += this.deps.serialize(computed.derived);
+    if (computed.rollups.length > 0) computedText += this.deps.serialize(computed.rollups);
+    await this.deps.spool.append(
+      received ? joinReceived(received, computedText) : this.deps.serialize(points) + computedText,
+    );
     this.acceptedPoints += points.length;
     this.computedPoints += extra;
     this.logWarnings(computed.warnings);
@@ -97,4 +106,18 @@ export class IngestPipeline {
     }
     if (this.warnedAt.size > 10_000) this.warnedAt.clear();
   }
+}
+
+const NEWLINE = 10;
+
+/** The received line protocol, a newline, then the serialized computed points (if any). */
+function joinReceived(received: Buffer, computedText: string): Buffer {
+  if (computedText === '') return received;
+  const head = received[received.length - 1] === NEWLINE ? received.subarray(0, received.length - 1) : received;
+  const tailBytes = Buffer.byteLength(computedText);
+  const joined = Buffer.allocUnsafe(head.length + 1 + tailBytes);
+  head.copy(joined, 0);
+  joined[head.length] = NEWLINE;
+  joined.write(computedText, head.length + 1, 'utf8');
+  return joined;
 }

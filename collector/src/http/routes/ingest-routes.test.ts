@@ -16,6 +16,8 @@ const LIMIT = 64 * 1024;
 describe('ingest routes', () => {
   let app: FastifyInstance;
   let stored: Point[];
+  /** Per accepted request: the received bytes handed on as the points' line protocol, if any. */
+  let received: Array<string | undefined>;
   let ingestToken: string;
   let readToken: string;
 
@@ -25,13 +27,17 @@ describe('ingest routes', () => {
     ingestToken = (await tokens.create({ name: 'telegraf', scopes: ['ingest'] })).plaintext;
     readToken = (await tokens.create({ name: 'grafana', scopes: ['read'] })).plaintext;
     stored = [];
+    received = [];
     app = createHttpServer({ logger: silentLogger(), bodyLimitBytes: LIMIT });
     await registerIngestRoutes(app, {
       auth: new TokenAuthenticator(tokens),
       parseLineProtocol: (body, precision) =>
         ingestLineProtocol(body, { catalog: testCatalog, clock, precision: parsePrecision(precision) }),
       parseJsonBatch: (body) => ingestJsonBatch(body, { catalog: testCatalog, clock }),
-      accept: async (points) => void stored.push(...points),
+      accept: async (points, bytes) => {
+        stored.push(...points);
+        received.push(bytes?.toString('latin1'));
+      },
       bodyLimitBytes: LIMIT,
     });
     await app.ready();
@@ -54,6 +60,23 @@ describe('ingest routes', () => {
       ['revenue', 1200.5, 1764000000000],
       ['ebitda', 99, 1764000000000],
     ]);
+  });
+
+  it('hands on the received bytes only when they are exactly the accepted points\' line protocol', async () => {
+    const ns = `${BigInt(TEST_NOW) * 1_000_000n}`;
+    const canonical = `revenue,region=na,product=platform value=1200.5 ${ns}\nebitda value=99 ${ns}\n`;
+    expect((await write(canonical)).statusCode).toBe(200);
+    expect((await write(gzipSync(canonical), { 'content-encoding': 'gzip' })).statusCode).toBe(200);
+    expect((await write(canonical, {}, '?precision=ns')).statusCode).toBe(200);
+    expect(received).toEqual([canonical, canonical, canonical]);
+    received = [];
+    expect((await write(`# comment\n${canonical}`)).statusCode).toBe(200);
+    expect((await write(`ebitda value=99\n${canonical}`)).statusCode).toBe(200);
+    expect((await write(`${canonical}nosuchkpi value=1 ${ns}\n`)).statusCode).toBe(400);
+    // Invalid UTF-8 decodes to U+FFFD: the text is no longer the bytes.
+    const invalid = Buffer.concat([Buffer.from('revenue,region=n'), Buffer.from([0xff]), Buffer.from(`,product=platform value=1 ${ns}`)]);
+    expect((await write(invalid)).statusCode).toBe(200);
+    expect(received).toEqual([undefined, undefined, undefined, undefined]);
   });
 
   it('keeps the good points of a mixed batch and lists every rejected line with its reason', async () => {

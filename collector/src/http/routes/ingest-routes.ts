@@ -17,8 +17,12 @@ export interface IngestRouteDeps {
   parseLineProtocol(body: string, precision: string | undefined): ParsedBatch;
   /** Parses and validates a JSON batch body; never throws for bad items. */
   parseJsonBatch(body: string): ParsedBatch;
-  /** Hands accepted points on; resolves once they are durably stored. */
-  accept(points: readonly Point[]): Promise<void>;
+  /**
+   * Hands accepted points on; resolves once they are durably stored. `received`, when given, is the
+   * request body's bytes and exactly the points' line protocol (see `IngestResult.canonicalBody`),
+   * which storage may keep as it is.
+   */
+  accept(points: readonly Point[], received?: Buffer): Promise<void>;
   /** Largest request body, compressed or not, in bytes. */
   bodyLimitBytes: number;
 }
@@ -41,9 +45,9 @@ export async function registerIngestRoutes(app: FastifyInstance, deps: IngestRou
       { preHandler: requireScope(deps.auth, 'ingest'), bodyLimit: deps.bodyLimitBytes },
       async (request, reply) => {
         const precision = (request.query as Record<string, string | undefined>).precision;
-        const text = await bodyText(request, deps.bodyLimitBytes, 'InfluxDB line protocol, one point per line');
+        const { text, bytes } = await bodyBytes(request, deps.bodyLimitBytes, 'InfluxDB line protocol, one point per line');
         const batch = deps.parseLineProtocol(text, precision);
-        const [status, body] = await acceptBatch(batch, deps, 'line');
+        const [status, body] = await acceptBatch(batch, deps, 'line', receivedCanonicalBytes(batch, text, bytes));
         return reply.status(status).send(body);
       },
     );
@@ -59,7 +63,7 @@ export async function registerIngestRoutes(app: FastifyInstance, deps: IngestRou
       '/api/v1/metrics',
       { preHandler: requireScope(deps.auth, 'ingest'), bodyLimit: deps.bodyLimitBytes },
       async (request, reply) => {
-        const text = await bodyText(request, deps.bodyLimitBytes, 'a JSON object {"points":[…]}');
+        const { text } = await bodyBytes(request, deps.bodyLimitBytes, 'a JSON object {"points":[…]}');
         const batch = deps.parseJsonBatch(text);
         const [status, body] = await acceptBatch(batch, deps, 'item');
         return reply.status(status).send(body);
@@ -68,19 +72,34 @@ export async function registerIngestRoutes(app: FastifyInstance, deps: IngestRou
   });
 }
 
-async function bodyText(request: FastifyRequest, limit: number, expected: string): Promise<string> {
+/**
+ * The body's bytes when they are exactly the accepted points' line protocol: the parser found the
+ * text canonical, and decoding lost nothing (no U+FFFD, which stands in for invalid UTF-8), so the
+ * bytes are that text's UTF-8 encoding.
+ */
+function receivedCanonicalBytes(batch: ParsedBatch, text: string, bytes: Buffer): Buffer | undefined {
+  if (batch.canonicalBody !== true || text.includes('\uFFFD')) return undefined;
+  return bytes;
+}
+
+/** The request body (inflated when gzip) as bytes and as UTF-8 text. */
+async function bodyBytes(request: FastifyRequest, limit: number, expected: string): Promise<{ text: string; bytes: Buffer }> {
+  const bytes = await bodyBuffer(request, limit, expected);
+  return { text: bytes.toString('utf8'), bytes };
+}
+
+async function bodyBuffer(request: FastifyRequest, limit: number, expected: string): Promise<Buffer> {
   const raw = request.body;
   if (!Buffer.isBuffer(raw) || raw.length === 0) {
     throw new FinmonError(ErrorCodes.INGEST_MALFORMED, `body is empty; send ${expected}`, 400);
   }
   const encoding = request.headers['content-encoding'];
-  if (encoding === undefined || encoding === 'identity') return raw.toString('utf8');
+  if (encoding === undefined || encoding === 'identity') return raw;
   if (encoding !== 'gzip') {
     throw new FinmonError(ErrorCodes.INGEST_MALFORMED, `Content-Encoding "${encoding}" is not supported; use gzip or none`, 415);
   }
   try {
-    const inflated = await gunzipAsync(raw, { maxOutputLength: limit });
-    return inflated.toString('utf8');
+    return await gunzipAsync(raw, { maxOutputLength: limit });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
       throw new FinmonError(
@@ -98,8 +117,9 @@ async function acceptBatch(
   batch: ParsedBatch,
   deps: IngestRouteDeps,
   unit: 'line' | 'item',
+  received?: Buffer,
 ): Promise<[number, unknown]> {
-  if (batch.points.length > 0) await deps.accept(batch.points);
+  if (batch.points.length > 0) await (received ? deps.accept(batch.points, received) : deps.accept(batch.points));
   const rejectedCount = batch.rejectedTotal;
   const summary = {
     accepted: batch.points.length,

@@ -82,6 +82,24 @@ describe('Spool', () => {
     await spool.close();
   });
 
+  it('stores received bytes exactly as the same text would be stored, trailing line breaks dropped', async () => {
+    const dir = tempDir();
+    const spool = await open(dir, { clock: new ManualClock(1_000) });
+    const text = 'bank_balance,account=ops-eur,bank=Société value=1.5 1\nebitda value=2 2';
+    await spool.append(`${text}\n`);
+    await spool.append(Buffer.from(`${text}\r\n`, 'utf8'));
+    await spool.append(Buffer.from('\n'));
+    await spool.append(Buffer.alloc(0));
+    const { records } = await spool.read(spool.checkpoint, { maxLines: 1_000 });
+    expect(records.map((r) => r.payload.toString('utf8'))).toEqual([text, text]);
+    expect(records.map((r) => r.lineCount)).toEqual([2, 2]);
+    await spool.close();
+    const [segment] = segmentFiles(dir);
+    const data = fs.readFileSync(segment!);
+    expect(data.length).toBe(2 * frameBytes(text));
+    expect(data.subarray(0, frameBytes(text))).toEqual(data.subarray(frameBytes(text)));
+  });
+
   it('stops a read at maxLines but always returns at least one record', async () => {
     const spool = await open(tempDir());
     await spool.append('a 1\na 2\na 3');

@@ -307,18 +307,17 @@ export class Spool {
   }
 
   /**
-   * Appends line-protocol text as one record. Resolves once it is durably on disk; rejects
-   * (STORAGE_UNAVAILABLE) when the disk write fails. Trailing newlines are dropped; empty text is a
-   * no-op.
+   * Appends line protocol (text, or its UTF-8 bytes as received) as one record. Resolves once it is
+   * durably on disk; rejects (STORAGE_UNAVAILABLE) when the disk write fails. Trailing newlines are
+   * dropped; empty input is a no-op.
    */
-  append(lines: string): Promise<void> {
+  append(lines: string | Buffer): Promise<void> {
     if (!this.recovered) return Promise.reject(new Error('Spool.append() before recover()'));
     if (this.closed) return Promise.reject(new FinmonError(ErrorCodes.STORAGE_UNAVAILABLE, `spool ${this.dir} is closed`, 503, true));
     if (this.failure) return Promise.reject(this.failure);
-    let end = lines.length;
-    while (end > 0 && (lines.charCodeAt(end - 1) === 10 || lines.charCodeAt(end - 1) === 13)) end--;
-    if (end === 0) return Promise.resolve();
-    const frame = encodeFrame(Buffer.from(end === lines.length ? lines : lines.slice(0, end), 'utf8'), this.clock.now());
+    const payload = typeof lines === 'string' ? textPayload(lines) : bytesPayload(lines);
+    if (payload.length === 0) return Promise.resolve();
+    const frame = encodeFrame(payload, this.clock.now());
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ frame, resolve, reject });
       this.scheduleCommit();
@@ -708,6 +707,20 @@ export class Spool {
   private segmentPath(id: number): string {
     return path.join(this.segmentsDir, `${pad(id)}.seg`);
   }
+}
+
+/** The UTF-8 bytes of `text` without trailing line breaks. */
+function textPayload(text: string): Buffer {
+  let end = text.length;
+  while (end > 0 && (text.charCodeAt(end - 1) === 10 || text.charCodeAt(end - 1) === 13)) end--;
+  return Buffer.from(end === text.length ? text : text.slice(0, end), 'utf8');
+}
+
+/** `bytes` without trailing line breaks (a view, not a copy). */
+function bytesPayload(bytes: Buffer): Buffer {
+  let end = bytes.length;
+  while (end > 0 && (bytes[end - 1] === 10 || bytes[end - 1] === 13)) end--;
+  return end === bytes.length ? bytes : bytes.subarray(0, end);
 }
 
 function pad(n: number): string {
