@@ -1,12 +1,11 @@
 import path from 'node:path';
 import { loadMetricsConfig } from '../config/config-loader';
-import { durationMs } from '../config/kpi-schema';
 import { ManualClock } from '../core/clock';
 import { silentLogger } from '../core/logger';
 import type { Point } from '../core/point';
 import { KpiEngine } from '../kpi/kpi-engine';
 import { InMemoryKvStateStore } from '../storage/state/in-memory-kv-state-store';
-import { anchorDemoCompany } from './demo-mode';
+import { anchorDemoCompany, dailyKpis } from './demo-mode';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 10, 24, 15, 0);
@@ -33,7 +32,7 @@ describe('demo mode', () => {
       logger: silentLogger(),
     });
     const engine = new KpiEngine({ config: metrics, rollups: 'deferred', requireFullWindows: true });
-    const daily = metrics.kpis.filter((k) => !k.formula && durationMs(k.cadence) >= DAY).map((k) => k.id);
+    const daily = dailyKpis(metrics);
     for (let t = anchor.start - 365 * DAY; t < anchor.start; t += DAY) engine.ingest(company.generate(t, t + DAY, { kpis: daily }));
     const seen: Point[] = [];
     const watched = new Set(['cash_position', 'debt_to_ebitda', 'platform_uptime']);

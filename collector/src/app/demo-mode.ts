@@ -51,7 +51,7 @@ export async function anchorDemoCompany(kv: KvStateStore, options: DemoOptions):
 }
 
 /** The KPIs produced once a day or less often: all the warm-up year needs for the 365-day windows. */
-function dailyKpis(metrics: MetricsConfig): string[] {
+export function dailyKpis(metrics: MetricsConfig): string[] {
   return metrics.kpis.filter((k) => k.formula === undefined && durationMs(k.cadence) >= DAY_MS).map((k) => k.id);
 }
 

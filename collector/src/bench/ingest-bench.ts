@@ -17,7 +17,7 @@ import { createLogger } from '../core/logger';
 import { InfluxClient } from '../storage/influx/influx-client';
 import { findFreePort, startInfluxd } from '../storage/influx/influxd-launcher';
 import { COLLECTOR_NODE_FLAGS } from '../runtime/node-flags';
-import { BatchMaker, buildSeriesPrefixes } from './line-protocol-load';
+import { BatchMaker, buildSeriesPrefixes, LOAD_KPIS } from './line-protocol-load';
 
 interface Options {
   seconds: number;
@@ -82,7 +82,7 @@ function peakRssMb(pid: number): number {
 }
 
 async function countPoints(influx: InfluxClient, database: string): Promise<number> {
-  const series = await influx.query('SELECT count(value) FROM /^(bank_balance|revenue|expenses|platform_uptime|response_time_p95|new_customers)$/', { database });
+  const series = await influx.query(`SELECT count(value) FROM /^(${LOAD_KPIS.join('|')})$/`, { database });
   return series.reduce((n, s) => n + s.rows.reduce((m, r) => m + Number(r.count ?? 0), 0), 0);
 }
 

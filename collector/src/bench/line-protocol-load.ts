@@ -32,6 +32,9 @@ const FAMILIES: SeriesFamily[] = [
   { kpi: 'new_customers', tags: [['region', REGIONS], ['channel', ['direct', 'partner', 'self_serve']]], base: 12 },
 ];
 
+/** The KPIs the load writes to (each family's measurement). */
+export const LOAD_KPIS: readonly string[] = FAMILIES.map((f) => f.kpi);
+
 /** Builds `count` series as line-protocol prefixes (`kpi,tag=v,… value=`), cycling families. */
 export function buildSeriesPrefixes(count: number): string[] {
   const prefixes: string[] = [];
