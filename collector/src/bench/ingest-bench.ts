@@ -74,6 +74,27 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
   }
 }
 
+/** CPU time (user + system) a process has used so far, in ms. */
+function cpuMs(pid: number): number {
+  const { user, system } = cpuSplitMs(pid);
+  return user + system;
+}
+
+/** User and system CPU time a process has used so far, in ms. */
+function cpuSplitMs(pid: number): { user: number; system: number } {
+  // /proc/<pid>/stat: fields 14 and 15 (utime, stime) in clock ticks, after the parenthesised name.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { user: (Number(fields[11]) * 1000) / CLOCK_TICKS, system: (Number(fields[12]) * 1000) / CLOCK_TICKS };
+}
+const CLOCK_TICKS = 100;
+
+/** CPU used by the processes of a phase, per point acknowledged (core-µs), for the report. */
+function cpuReport(label: string, before: Record<string, number>, after: Record<string, number>, points: number): string {
+  const parts = Object.keys(after).map((name) => `${name}=${(((after[name]! - (before[name] ?? 0)) * 1000) / points).toFixed(2)}`);
+  return `${label} cpu core-µs/point: ${parts.join(' ')}`;
+}
+
 /** Peak resident set size of a process (VmHWM), in MiB. */
 function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -99,9 +120,14 @@ async function main(): Promise<void> {
     const direct = new InfluxClient({ url: influxd.url, database: 'bench_direct' });
     await direct.createDatabase('bench_direct');
 
+    const influxPid = influxd.process.pid!;
+    const cpu = (extra: Record<string, number> = {}) => ({ influxd: cpuMs(influxPid), bench: cpuMs(process.pid), ...extra });
+
     // 1. Straight to influxd.
+    const influxCpu0 = cpu();
     const influxRun = await sendFor(options, new BatchMaker(prefixes, options.batch, startNs), `${influxd.url}/write?db=bench_direct&precision=ns`, {});
     const influxRate = influxRun.acked / (influxRun.elapsedMs / 1000);
+    const influxCpu1 = cpu();
     const influxStored = await countPoints(direct, 'bench_direct');
     console.log(`influxd: ${influxRun.acked} points acknowledged in ${(influxRun.elapsedMs / 1000).toFixed(1)} s (${influxStored} stored, ${influxRun.failed} failed)`);
 
@@ -126,6 +152,7 @@ async function main(): Promise<void> {
     const base = `http://127.0.0.1:${port}`;
     await waitFor('the collector to be ready', 60_000, async () => ((await fetch(`${base}/healthz`)).ok ? true : undefined));
     const auth = { authorization: `Bearer ${token}` };
+    const collectorCpu0 = cpu({ collector: cpuMs(collector.pid!), collector_sys: cpuSplitMs(collector.pid!).system });
     const collectorRun = await sendFor(options, new BatchMaker(prefixes, options.batch, startNs), `${base}/api/v1/write?precision=ns`, auth);
     const drainStarted = performance.now();
     await waitFor('the collector spool to drain into InfluxDB', 600_000, async () => {
@@ -135,6 +162,7 @@ async function main(): Promise<void> {
       return health.storage.spool.records === 0 ? true : undefined;
     });
     const drainMs = performance.now() - drainStarted;
+    const collectorCpu1 = cpu({ collector: cpuMs(collector.pid!), collector_sys: cpuSplitMs(collector.pid!).system });
     const rss = peakRssMb(collector.pid!);
     const collectorSeconds = (collectorRun.elapsedMs + drainMs) / 1000;
     const collectorRate = collectorRun.acked / collectorSeconds;
@@ -142,6 +170,8 @@ async function main(): Promise<void> {
     console.log(
       `collector: ${collectorRun.acked} points acknowledged in ${(collectorRun.elapsedMs / 1000).toFixed(1)} s, spool drained ${(drainMs / 1000).toFixed(1)} s later; ${stored} in InfluxDB (${collectorRun.failed} failed)`,
     );
+    console.log(cpuReport('influxd run', influxCpu0, influxCpu1, influxRun.acked));
+    console.log(cpuReport('collector run', collectorCpu0, collectorCpu1, collectorRun.acked));
     if (stored < collectorRun.acked) {
       throw new Error(`lost points: ${collectorRun.acked} acknowledged by the collector, ${stored} in InfluxDB`);
     }

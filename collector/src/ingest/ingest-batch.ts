@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock';
 import { ErrorCodes, FinmonError } from '../core/errors';
 import type { Point } from '../core/point';
+import { sharedColumnarIngest } from './columnar-ingest';
 import { parseJsonBatch } from './json-batch/parse-json-batch';
 import {
   isPrecision,
@@ -9,6 +10,7 @@ import {
   scanLineProtocol,
   type Precision,
 } from './line-protocol/parse-line-protocol';
+import type { PointColumns } from './point-columns';
 import { DEFAULT_POINT_LIMITS, validatePoint, type KpiLookup, type PointLimits } from './validate-point';
 
 /**
@@ -55,8 +57,13 @@ export interface IngestRejection {
 }
 
 export interface IngestResult {
-  /** Every accepted point, in body order. */
+  /** Every accepted point, in body order (built on first access when `columns` is set). */
   readonly points: Point[];
+  /**
+   * The accepted points in columns, set when the body took the hot path (see columnar-ingest.ts):
+   * hand these on instead of `points` to skip building a `Point` object per line.
+   */
+  readonly columns?: PointColumns;
   /** The first `maxListedRejections` rejections, in body order. */
   readonly rejected: IngestRejection[];
   /** All rejections, listed or not; `rejectedTotal - rejected.length` were left out of the list. */
@@ -70,11 +77,36 @@ export interface IngestResult {
 }
 
 /**
- * Parses and validates a line protocol body. Throws `FinmonError(INGEST_BODY_TOO_LARGE, 413)`
- * when it holds more than `maxLines` data lines; everything else is reported per line.
- * O(body length).
+ * Parses and validates a line protocol body, given as text or as the received bytes (UTF-8). Throws
+ * `FinmonError(INGEST_BODY_TOO_LARGE, 413)` when it holds more than `maxLines` data lines;
+ * everything else is reported per line. For bytes, a body of plain lines takes the hot path
+ * (`columns` set, same outcome), and `canonicalBody` says the bytes themselves can be stored (it is
+ * false when invalid UTF-8 was replaced while decoding). O(body length).
  */
-export function ingestLineProtocol(body: string, options: LineProtocolIngestOptions): IngestResult {
+export function ingestLineProtocol(body: string | Buffer, options: LineProtocolIngestOptions): IngestResult {
+  if (typeof body === 'string') return ingestLineProtocolText(body, options);
+  if ((options.precision ?? 'ns') === 'ns') {
+    const limits = resolveLimits(options.limits);
+    const columns = sharedColumnarIngest.ingest(body, options.catalog, options.clock.now(), limits, limits.maxLines);
+    if (columns !== undefined) return new ColumnarIngestResult(columns);
+  }
+  const text = body.toString('utf8');
+  const result = ingestLineProtocolText(text, options);
+  return result.canonicalBody === true && text.includes('\uFFFD') ? { ...result, canonicalBody: false } : result;
+}
+
+/** A body the hot path accepted whole: no rejections, canonical, points built on demand. */
+class ColumnarIngestResult implements IngestResult {
+  readonly rejected: IngestRejection[] = [];
+  readonly rejectedTotal = 0;
+  readonly canonicalBody = true;
+  constructor(readonly columns: PointColumns) {}
+  get points(): Point[] {
+    return this.columns.toPoints();
+  }
+}
+
+function ingestLineProtocolText(body: string, options: LineProtocolIngestOptions): IngestResult {
   const limits = resolveLimits(options.limits);
   const clock = frozenClock(options.clock);
   const catalog = options.catalog;

@@ -9,11 +9,11 @@ describe('DayRing', () => {
     ring.add(5, 200, 2);
     const slot = ring.find(5);
     expect(slot).toBeGreaterThanOrEqual(0);
-    expect(ring.sum[slot]).toBe(6);
-    expect(ring.count[slot]).toBe(3);
-    expect(ring.last[slot]).toBe(3);
-    expect(ring.firstT[slot]).toBe(100);
-    expect(ring.lastT[slot]).toBe(300);
+    expect(ring.sumAt(slot)).toBe(6);
+    expect(ring.countAt(slot)).toBe(3);
+    expect(ring.lastAt(slot)).toBe(3);
+    expect(ring.firstTimeAt(slot)).toBe(100);
+    expect(ring.lastTimeAt(slot)).toBe(300);
     expect(ring.find(6)).toBe(-1);
   });
 
@@ -21,7 +21,7 @@ describe('DayRing', () => {
     const ring = new DayRing(400, 4);
     for (let d = 0; d < 300; d += 3) ring.add(d, d, d);
     expect(ring.capacity).toBeGreaterThanOrEqual(128);
-    for (let d = 0; d < 300; d += 3) expect(ring.sum[ring.find(d)]).toBe(d);
+    for (let d = 0; d < 300; d += 3) expect(ring.sumAt(ring.find(d))).toBe(d);
   });
 
   it('keeps exactly the last maxDays days and refuses older ones', () => {
@@ -32,7 +32,7 @@ describe('DayRing', () => {
     for (let d = 70; d < 100; d++) expect(ring.find(d)).toBeGreaterThanOrEqual(0);
     expect(ring.add(69, 0, 1)).toBe(false);
     expect(ring.add(80, 0, 1)).toBe(true);
-    expect(ring.count[ring.find(80)]).toBe(2);
+    expect(ring.countAt(ring.find(80))).toBe(2);
   });
 
   it('carries the newest day at or before a day forward over gaps', () => {
@@ -40,9 +40,9 @@ describe('DayRing', () => {
     expect(ring.findAtOrBefore(10)).toBe(-1);
     ring.add(3, 0, 30);
     ring.add(9, 0, 90);
-    expect(ring.last[ring.findAtOrBefore(8)]).toBe(30);
-    expect(ring.last[ring.findAtOrBefore(9)]).toBe(90);
-    expect(ring.last[ring.findAtOrBefore(40)]).toBe(90);
+    expect(ring.lastAt(ring.findAtOrBefore(8))).toBe(30);
+    expect(ring.lastAt(ring.findAtOrBefore(9))).toBe(90);
+    expect(ring.lastAt(ring.findAtOrBefore(40))).toBe(90);
     expect(ring.findAtOrBefore(2)).toBe(-1);
   });
 
@@ -58,7 +58,7 @@ describe('DayRing', () => {
         }
         for (const [day, sum] of kept) {
           if (day <= newest - 60) continue; // beyond the guaranteed history
-          if (ring.sum[ring.find(day)] !== sum) return false;
+          if (ring.sumAt(ring.find(day)) !== sum) return false;
         }
         return true;
       }),
@@ -74,12 +74,12 @@ describe('DayRing', () => {
     agg.addAggregate(5, 100, 150, 5, 2, 4); // an earlier "hour": two values, the last at 150
     const a = one.find(5);
     const b = agg.find(5);
-    expect([agg.sum[b], agg.count[b], agg.last[b], agg.firstT[b], agg.lastT[b]]).toEqual([
-      one.sum[a],
-      one.count[a],
-      one.last[a],
-      one.firstT[a],
-      one.lastT[a],
+    expect([agg.sumAt(b), agg.countAt(b), agg.lastAt(b), agg.firstTimeAt(b), agg.lastTimeAt(b)]).toEqual([
+      one.sumAt(a),
+      one.countAt(a),
+      one.lastAt(a),
+      one.firstTimeAt(a),
+      one.lastTimeAt(a),
     ]);
     expect(agg.addAggregate(-20, 0, 0, 1, 1, 1)).toBe(false); // older than the 10 days kept
   });

@@ -4,42 +4,72 @@ const EMPTY = -2_147_483_648;
 /** Days of history every ring keeps by default: a 365-day window plus last year's month. */
 export const DEFAULT_HISTORY_DAYS = 420;
 
+/** Numbers kept per slot, in this order. */
+const STRIDE = 6;
+const DAY = 0;
+const SUM = 1;
+const COUNT = 2;
+const LAST = 3;
+const FIRST_T = 4;
+const LAST_T = 5;
+
 /**
  * Per-day aggregates of one stream of values, in a ring addressed by day ordinal
  * (slot = day mod capacity). For each day it keeps the sum and count of the values, the last value
  * by time (ties: the later arrival) and the first and last time seen.
  *
  * Memory is bounded: the capacity starts small and doubles when two held days collide, up to
- * `maxDays` slots (about 40 bytes each). Every day within `maxDays` of the newest day is kept;
- * older days are overwritten, and a value for a day older than that is refused.
+ * `maxDays` slots (48 bytes each). Every day within `maxDays` of the newest day is kept; older days
+ * are overwritten, and a value for a day older than that is refused.
+ *
+ * All slots live in one array of doubles (day, sum, count, last, first time, last time per slot),
+ * so adding a value touches one small array: the engine holds a ring per series, and with many
+ * series the cost of an add is mostly memory traffic.
  */
 export class DayRing {
   private cap: number;
-  days: Int32Array;
-  sum: Float64Array;
-  count: Uint32Array;
-  last: Float64Array;
-  firstT: Float64Array;
-  lastT: Float64Array;
+  private data: number[];
   /** The newest day ever added (EMPTY before the first value). */
   newestDay = EMPTY;
+  /** The slot holding `newestDay` (it is never overwritten: an older day mapping there is refused). */
+  private newestBase = 0;
 
   constructor(
     readonly maxDays: number = DEFAULT_HISTORY_DAYS,
     initialCapacity = 4,
   ) {
     this.cap = Math.min(maxDays, initialCapacity);
-    this.days = new Int32Array(this.cap).fill(EMPTY);
-    this.sum = new Float64Array(this.cap);
-    this.count = new Uint32Array(this.cap);
-    this.last = new Float64Array(this.cap);
-    this.firstT = new Float64Array(this.cap);
-    this.lastT = new Float64Array(this.cap);
+    this.data = emptySlots(this.cap);
   }
 
   /** Slots currently allocated. */
   get capacity(): number {
     return this.cap;
+  }
+
+  /** Sum of the values of the day in `slot` (a slot from `find` or `findAtOrBefore`). */
+  sumAt(slot: number): number {
+    return this.data[slot * STRIDE + SUM]!;
+  }
+
+  /** Number of values of the day in `slot`. */
+  countAt(slot: number): number {
+    return this.data[slot * STRIDE + COUNT]!;
+  }
+
+  /** The last value (by time) of the day in `slot`. */
+  lastAt(slot: number): number {
+    return this.data[slot * STRIDE + LAST]!;
+  }
+
+  /** Epoch ms of the first value of the day in `slot`. */
+  firstTimeAt(slot: number): number {
+    return this.data[slot * STRIDE + FIRST_T]!;
+  }
+
+  /** Epoch ms of the last value of the day in `slot`. */
+  lastTimeAt(slot: number): number {
+    return this.data[slot * STRIDE + LAST_T]!;
   }
 
   /**
@@ -58,32 +88,35 @@ export class DayRing {
    * than the retention. O(1) amortised.
    */
   addAggregate(day: number, firstTime: number, lastTime: number, sum: number, count: number, last: number): boolean {
+    if (day === this.newestDay) {
+      // The usual case (values of the current day): its slot is known.
+      addToSlot(this.data, this.newestBase, firstTime, lastTime, sum, count, last);
+      return true;
+    }
     if (this.newestDay !== EMPTY && day <= this.newestDay - this.maxDays) return false;
-    let slot = this.slotFor(day);
-    let held = this.days[slot]!;
+    let base = this.slotFor(day) * STRIDE;
+    let held = this.data[base + DAY]!;
     while (held !== day && held !== EMPTY && this.cap < this.maxDays && Math.abs(day - held) < this.maxDays) {
       this.grow();
-      slot = this.slotFor(day);
-      held = this.days[slot]!;
+      base = this.slotFor(day) * STRIDE;
+      held = this.data[base + DAY]!;
     }
+    const data = this.data;
     if (held !== day) {
       if (held !== EMPTY && held > day) return false;
-      this.days[slot] = day;
-      this.sum[slot] = sum;
-      this.count[slot] = count;
-      this.last[slot] = last;
-      this.firstT[slot] = firstTime;
-      this.lastT[slot] = lastTime;
+      data[base + DAY] = day;
+      data[base + SUM] = sum;
+      data[base + COUNT] = count;
+      data[base + LAST] = last;
+      data[base + FIRST_T] = firstTime;
+      data[base + LAST_T] = lastTime;
     } else {
-      this.sum[slot] = this.sum[slot]! + sum;
-      this.count[slot] = this.count[slot]! + count;
-      if (lastTime >= this.lastT[slot]!) {
-        this.last[slot] = last;
-        this.lastT[slot] = lastTime;
-      }
-      if (firstTime < this.firstT[slot]!) this.firstT[slot] = firstTime;
+      addToSlot(data, base, firstTime, lastTime, sum, count, last);
     }
-    if (day > this.newestDay) this.newestDay = day;
+    if (day > this.newestDay) {
+      this.newestDay = day;
+      this.newestBase = base;
+    }
     return true;
   }
 
@@ -95,15 +128,16 @@ export class DayRing {
   replace(day: number, time: number, oldValue: number, newValue: number): boolean {
     const slot = this.find(day);
     if (slot < 0) return false;
-    this.sum[slot] = this.sum[slot]! + (newValue - oldValue);
-    if (time === this.lastT[slot]) this.last[slot] = newValue;
+    const base = slot * STRIDE;
+    this.data[base + SUM] = this.data[base + SUM]! + (newValue - oldValue);
+    if (time === this.data[base + LAST_T]) this.data[base + LAST] = newValue;
     return true;
   }
 
   /** The slot holding `day`, or -1. */
   find(day: number): number {
     const slot = this.slotFor(day);
-    return this.days[slot] === day ? slot : -1;
+    return this.data[slot * STRIDE + DAY] === day ? slot : -1;
   }
 
   /**
@@ -116,7 +150,7 @@ export class DayRing {
     const stop = this.newestDay - this.maxDays;
     for (let d = from; d > stop; d--) {
       const slot = this.slotFor(d);
-      if (this.days[slot] === d) return slot;
+      if (this.data[slot * STRIDE + DAY] === d) return slot;
     }
     return -1;
   }
@@ -127,26 +161,50 @@ export class DayRing {
   }
 
   private grow(): void {
-    const old = { days: this.days, sum: this.sum, count: this.count, last: this.last, firstT: this.firstT, lastT: this.lastT };
+    const old = this.data;
+    const oldCap = this.cap;
     this.cap = Math.min(this.maxDays, this.cap * 2);
-    this.days = new Int32Array(this.cap).fill(EMPTY);
-    this.sum = new Float64Array(this.cap);
-    this.count = new Uint32Array(this.cap);
-    this.last = new Float64Array(this.cap);
-    this.firstT = new Float64Array(this.cap);
-    this.lastT = new Float64Array(this.cap);
-    for (let i = 0; i < old.days.length; i++) {
-      const d = old.days[i]!;
+    const data = emptySlots(this.cap);
+    for (let i = 0; i < oldCap; i++) {
+      const from = i * STRIDE;
+      const d = old[from + DAY]!;
       if (d === EMPTY) continue;
-      const slot = this.slotFor(d);
-      const held = this.days[slot]!;
+      const to = this.slotFor(d) * STRIDE;
+      const held = data[to + DAY]!;
       if (held !== EMPTY && held > d) continue; // two days maxDays apart: keep the newer
-      this.days[slot] = d;
-      this.sum[slot] = old.sum[i]!;
-      this.count[slot] = old.count[i]!;
-      this.last[slot] = old.last[i]!;
-      this.firstT[slot] = old.firstT[i]!;
-      this.lastT[slot] = old.lastT[i]!;
+      for (let k = 0; k < STRIDE; k++) data[to + k] = old[from + k]!;
     }
+    this.data = data;
+    if (this.newestDay !== EMPTY) this.newestBase = this.slotFor(this.newestDay) * STRIDE;
   }
+}
+
+function emptySlots(cap: number): number[] {
+  const data = doubleArray(cap * STRIDE, 0);
+  for (let i = 0; i < cap; i++) data[i * STRIDE + DAY] = EMPTY;
+  return data;
+}
+
+/**
+ * A plain array of `length` copies of `value` whose elements V8 keeps as unboxed doubles. Small
+ * per-series state is kept in such arrays rather than typed arrays: they live on the V8 heap next
+ * to their owner, while a typed array of more than 64 bytes has a separate backing store (one more
+ * indirection and cache miss per access, and more work for the garbage collector).
+ */
+export function doubleArray(length: number, value: number): number[] {
+  const array = [0.5]; // a non-integer first element makes the array hold doubles from the start
+  array.length = 0;
+  for (let i = 0; i < length; i++) array.push(value);
+  return array;
+}
+
+/** Adds an aggregate to the day held at `base`. */
+function addToSlot(data: number[], base: number, firstTime: number, lastTime: number, sum: number, count: number, last: number): void {
+  data[base + SUM] = data[base + SUM]! + sum;
+  data[base + COUNT] = data[base + COUNT]! + count;
+  if (lastTime >= data[base + LAST_T]!) {
+    data[base + LAST] = last;
+    data[base + LAST_T] = lastTime;
+  }
+  if (firstTime < data[base + FIRST_T]!) data[base + FIRST_T] = firstTime;
 }

@@ -1,6 +1,7 @@
 import type { MetricsConfig } from '../config/metrics-config-schema';
 import type { Clock } from '../core/clock';
 import { pointAt, type Point } from '../core/point';
+import { isPointColumns, type PointColumns, type PointsInput, type SeriesSpace } from '../ingest/point-columns';
 import { CompanyCalendar } from './company-calendar';
 import { DEFAULT_HISTORY_DAYS } from './day-ring';
 import { cadenceBoundaries, planDerivedKpis, type DerivedKpi } from './derived-plan';
@@ -112,6 +113,10 @@ export class KpiEngine {
   private warnings = new Set<string>();
   private touchedStates: KpiState[] = [];
   private touched = new Map<KpiState, Map<number, Set<SeriesState>>>();
+  /** Series ids of the last columns' space, resolved: KPI state (null: not configured) and series state. */
+  private columnSpace: SeriesSpace | undefined;
+  private kpiById: (KpiState | null | undefined)[] = [];
+  private seriesById: (SeriesState | undefined)[] = [];
   private readonly source: FormulaDataSource = {
     latest: (kpi, asOf) => this.states.get(kpi)?.latestTotal(asOf, this.fx) ?? NaN,
     sum: (kpi, windowMs, asOf) => {
@@ -153,7 +158,7 @@ export class KpiEngine {
     for (const def of config.kpis) {
       const old = sameCalendar ? this.states.get(def.id) : undefined;
       if (old && old.compatibleWith(def)) {
-        old.def = def;
+        old.redefine(def);
         states.set(def.id, old);
       } else {
         states.set(def.id, new KpiState(def, calendar, this.historyDays));
@@ -165,6 +170,9 @@ export class KpiEngine {
     this.config = config;
     this.calendar = calendar;
     this.states = states;
+    this.columnSpace = undefined;
+    this.kpiById = [];
+    this.seriesById = [];
     this.resetTouched();
     this.derived = derived;
     this.fx = new FxRates(config.company.reportingCurrency, () => this.states.get(FX_RATE_KPI), calendar, (m) =>
@@ -175,9 +183,12 @@ export class KpiEngine {
   /**
    * Applies points (any order; late points update their day buckets), evaluates the derived KPIs
    * their times call for and returns those values, the rollups of the touched periods and warnings.
-   * O(points) (plus a sort when out of order) + O(evaluations × formula cost) + O(touched periods).
+   * Points may come as `Point`s or in columns (same outcome; columns skip the per-point series
+   * lookup by tags). O(points) (plus a sort when out of order) + O(evaluations × formula cost) +
+   * O(touched periods).
    */
-  ingest(points: readonly Point[]): IngestResult {
+  ingest(points: PointsInput): IngestResult {
+    if (isPointColumns(points)) return this.ingestColumns(points);
     this.callId++;
     this.warnings = new Set();
     if (!this.deferRollups) this.resetTouched();
@@ -216,6 +227,89 @@ export class KpiEngine {
 
     const rollups = this.deferRollups ? [] : this.touchedRollups();
     return { derived: derivedOut, rollups, warnings: [...this.warnings] };
+  }
+
+  /** `ingest` for columns: the same steps, with series resolved once per id of the columns' space. */
+  private ingestColumns(batch: PointColumns): IngestResult {
+    this.callId++;
+    this.warnings = new Set();
+    if (!this.deferRollups) this.resetTouched();
+    const derivedOut: Point[] = [];
+    if (batch.space !== this.columnSpace) {
+      this.columnSpace = batch.space;
+      this.kpiById = [];
+      this.seriesById = [];
+    }
+    const n = batch.length;
+    const ids = batch.ids;
+    const times = batch.times;
+    const values = batch.values;
+    let order: Int32Array | undefined;
+    for (let i = 1; i < n; i++) {
+      if (times[i]! < times[i - 1]!) {
+        order = timeOrder(times, n);
+        break;
+      }
+    }
+
+    const call = this.callId;
+    for (let k = 0; k < n; k++) {
+      const i = order === undefined ? k : order[k]!;
+      const ks = this.kpiOfId(batch.space, ids[i]!);
+      if (ks === null) continue;
+      const time = times[i]!;
+      if (ks.callStamp !== call) {
+        ks.callStamp = call;
+        ks.callMin = time;
+      }
+      ks.callMax = time;
+    }
+
+    const evaluations = this.scheduleEvaluations();
+    const kpiById = this.kpiById;
+    const seriesById = this.seriesById;
+    let e = 0;
+    for (let k = 0; k < n; k++) {
+      const i = order === undefined ? k : order[k]!;
+      const time = times[i]!;
+      while (e < evaluations.length && evaluations[e]!.time < time) this.evaluate(evaluations[e++]!, derivedOut);
+      const id = ids[i]!;
+      const ks = kpiById[id]!;
+      if (ks === null) {
+        this.warnings.add(`${batch.space.identity(id).kpi}: not a KPI of the configuration; its points are ignored`);
+        continue;
+      }
+      let s = seriesById[id];
+      if (s === undefined) {
+        s = ks.seriesFor(batch.space.identity(id).tags);
+        seriesById[id] = s;
+      }
+      const value = values[i]!;
+      if (!Number.isFinite(value) || !Number.isFinite(time)) {
+        this.warnings.add(`${ks.def.id}: ignored a point with a non-finite value or time`);
+        continue;
+      }
+      const day = this.calendar.dayOf(time);
+      this.touch(ks, ks.addTo(s, time, value, day), time, day);
+    }
+    while (e < evaluations.length) this.evaluate(evaluations[e++]!, derivedOut);
+
+    const rollups = this.deferRollups ? [] : this.touchedRollups();
+    return { derived: derivedOut, rollups, warnings: [...this.warnings] };
+  }
+
+  /** The KPI state of series `id` of `space` (null when its KPI is not configured), cached by id. */
+  private kpiOfId(space: SeriesSpace, id: number): KpiState | null {
+    const known = this.kpiById[id];
+    if (known !== undefined) return known;
+    // Keep the arrays dense (ids come in any order), so V8 keeps them as fast arrays.
+    while (this.kpiById.length <= id) {
+      this.kpiById.push(undefined);
+      this.seriesById.push(undefined);
+    }
+    const ks = this.states.get(space.identity(id).kpi) ?? null;
+    this.kpiById[id] = ks;
+    return ks;
   }
 
   /**
@@ -364,13 +458,17 @@ export class KpiEngine {
       return;
     }
     const day = this.calendar.dayOf(p.time);
-    const s = ks.add(p.tags, p.time, p.value, day);
+    this.touch(ks, ks.add(p.tags, p.time, p.value, day), p.time, day);
+  }
+
+  /** Bookkeeping after a value of `ks` at `time` (on `day`) was added to series `s` (undefined: refused as too old). */
+  private touch(ks: KpiState, s: SeriesState | undefined, time: number, day: number): void {
     if (s === undefined) {
-      this.warnings.add(`${p.kpi}: ignored points older than the ${this.historyDays} days of history kept`);
+      this.warnings.add(`${ks.def.id}: ignored points older than the ${this.historyDays} days of history kept`);
       return;
     }
-    if (p.time > this.highWater) this.highWater = p.time;
-    if (ks.def.rollups.length === 0 || (s.touchCall === this.touchGeneration && s.touchDay === day)) return;
+    if (time > this.highWater) this.highWater = time;
+    if (!ks.hasRollups || (s.touchCall === this.touchGeneration && s.touchDay === day)) return;
     s.touchCall = this.touchGeneration;
     s.touchDay = day;
     let days = this.touched.get(ks);
@@ -383,4 +481,11 @@ export class KpiEngine {
     if (set === undefined) days.set(day, (set = new Set()));
     set.add(s);
   }
+}
+
+/** Indices 0..n-1 ordered by time, ties in index order (a stable sort). */
+function timeOrder(times: Float64Array, n: number): Int32Array {
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort((a, b) => times[a]! - times[b]! || a - b);
+  return Int32Array.from(order);
 }

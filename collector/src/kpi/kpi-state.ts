@@ -1,7 +1,7 @@
 import { durationMs, type KpiDefinition } from '../config/kpi-schema';
 import { seriesKey } from '../core/point';
 import type { CompanyCalendar } from './company-calendar';
-import { DayRing, DEFAULT_HISTORY_DAYS } from './day-ring';
+import { DayRing, DEFAULT_HISTORY_DAYS, doubleArray } from './day-ring';
 
 /**
  * In-memory state of one KPI: each series' latest value and a ring of per-day aggregates per
@@ -35,6 +35,12 @@ const RECENT_POINTS = 8;
 
 const DAY_MS = 86_400_000;
 
+/** Recent times (NaN: none yet) followed by their values. */
+function newRecent(): number[] {
+  const recent = doubleArray(2 * RECENT_POINTS, NaN);
+  return recent;
+}
+
 export type TimeAggregation = 'sum' | 'mean' | 'last';
 export type SeriesAggregation = 'sum' | 'mean';
 
@@ -51,9 +57,15 @@ export class SeriesState {
   /** Ingest call and day this series was last marked as touched in (rollup bookkeeping). */
   touchCall = 0;
   touchDay = 0;
-  /** The last few (time, value) pairs added, so a re-sent point replaces instead of adding. */
-  private readonly recentTimes = new Float64Array(RECENT_POINTS).fill(NaN);
-  private readonly recentValues = new Float64Array(RECENT_POINTS);
+  /** Its KPI's daily totals ring and running sum for its currency (set by the KPI state; saves lookups). */
+  totals: DayRing | undefined = undefined;
+  run: RunningLatest | undefined = undefined;
+  /**
+   * The last few (time, value) pairs added, so a re-sent point replaces instead of adding: times in
+   * [0, RECENT_POINTS), values in [RECENT_POINTS, 2 × RECENT_POINTS) of one array (one allocation,
+   * fewer cache lines per add).
+   */
+  private readonly recent = newRecent();
   private recentNext = 0;
 
   constructor(
@@ -68,23 +80,29 @@ export class SeriesState {
 
   /** The value added before at exactly `time`, if it is among the recent points; else undefined. */
   recentValueAt(time: number): number | undefined {
-    const times = this.recentTimes;
-    for (let i = 0; i < RECENT_POINTS; i++) if (times[i] === time) return this.recentValues[i];
+    const recent = this.recent;
+    for (let i = 0; i < RECENT_POINTS; i++) if (recent[i] === time) return recent[RECENT_POINTS + i];
     return undefined;
+  }
+
+  /** Remembers the value at `time`, newer than every time remembered (so none needs updating). */
+  rememberNewest(time: number, value: number): void {
+    const next = this.recentNext;
+    this.recent[next] = time;
+    this.recent[RECENT_POINTS + next] = value;
+    this.recentNext = next === RECENT_POINTS - 1 ? 0 : next + 1;
   }
 
   /** Remembers (or updates) the value at `time`. */
   rememberRecent(time: number, value: number): void {
-    const times = this.recentTimes;
+    const recent = this.recent;
     for (let i = 0; i < RECENT_POINTS; i++) {
-      if (times[i] === time) {
-        this.recentValues[i] = value;
+      if (recent[i] === time) {
+        recent[RECENT_POINTS + i] = value;
         return;
       }
     }
-    times[this.recentNext] = time;
-    this.recentValues[this.recentNext] = value;
-    this.recentNext = (this.recentNext + 1) % RECENT_POINTS;
+    this.rememberNewest(time, value);
   }
 
   /** The series' value as of `asOf` (see the module comment); NaN when unknown. */
@@ -93,9 +111,9 @@ export class SeriesState {
     const day = calendar.dayOf(asOf);
     const ring = this.ring;
     const slot = ring.find(day);
-    if (slot >= 0 && ring.lastT[slot]! <= asOf) return ring.last[slot]!;
+    if (slot >= 0 && ring.lastTimeAt(slot) <= asOf) return ring.lastAt(slot);
     const before = ring.findAtOrBefore(day - 1);
-    return before >= 0 ? ring.last[before]! : NaN;
+    return before >= 0 ? ring.lastAt(before) : NaN;
   }
 }
 
@@ -123,16 +141,38 @@ export class KpiState {
   private readonly dims: readonly string[];
   private readonly currencyDim: string | undefined;
 
+  private definition: KpiDefinition;
+  /** Whether the definition asks for rollups (read per point; saves a lookup on the definition). */
+  private rollupsWanted: boolean;
+
   constructor(
-    public def: KpiDefinition,
+    def: KpiDefinition,
     private readonly calendar: CompanyCalendar,
     private readonly historyDays: number = DEFAULT_HISTORY_DAYS,
   ) {
+    this.definition = def;
+    this.rollupsWanted = def.rollups.length > 0;
     const derived = def.formula !== undefined;
     this.timeAgg = derived || def.kind === 'stock' ? 'last' : def.kind === 'flow' ? 'sum' : 'mean';
     this.seriesAgg = def.kind === 'rate' ? 'mean' : 'sum';
     this.dims = def.dimensions;
     this.currencyDim = def.currencyDimension;
+  }
+
+  /** The KPI's definition. */
+  get def(): KpiDefinition {
+    return this.definition;
+  }
+
+  /** Whether the KPI has rollups. */
+  get hasRollups(): boolean {
+    return this.rollupsWanted;
+  }
+
+  /** Switches to a new definition of the same KPI that `compatibleWith` accepted. */
+  redefine(def: KpiDefinition): void {
+    this.definition = def;
+    this.rollupsWanted = def.rollups.length > 0;
   }
 
   /** Whether a new definition can keep this state (same kind, dimensions, currency, derivation). */
@@ -184,8 +224,13 @@ export class KpiState {
    * (the point is then ignored). O(1) amortised.
    */
   add(tags: Readonly<Record<string, string>>, time: number, value: number, day: number): SeriesState | undefined {
-    const s = this.seriesFor(tags);
-    const previous = s.recentValueAt(time);
+    return this.addTo(this.seriesFor(tags), time, value, day);
+  }
+
+  /** `add` for a series of this KPI already found (see `seriesFor`). */
+  addTo(s: SeriesState, time: number, value: number, day: number): SeriesState | undefined {
+    // Only a time not after the series' latest can re-send a remembered point (the usual case skips the search).
+    const previous = time > s.latestTime ? undefined : s.recentValueAt(time);
     if (previous !== undefined) return this.replaceRecent(s, day, time, previous, value);
     return this.addValues(s, day, time, time, value, 1, value);
   }
@@ -210,7 +255,8 @@ export class KpiState {
     return this.addValues(this.seriesFor(tags), day, firstTime, lastTime, sum, count, last);
   }
 
-  private seriesFor(tags: Readonly<Record<string, string>>): SeriesState {
+  /** The series with these tags, created (empty) when new. */
+  seriesFor(tags: Readonly<Record<string, string>>): SeriesState {
     const key = this.keyOf(tags);
     return this.series.get(key) ?? this.createSeries(key, tags);
   }
@@ -218,10 +264,10 @@ export class KpiState {
   /** A re-sent point (same series and time as a recent one) replaces the value it re-sends. */
   private replaceRecent(s: SeriesState, day: number, time: number, previous: number, value: number): SeriesState | undefined {
     if (!s.ring.replace(day, time, previous, value)) return undefined;
-    this.totals.get(s.currency)!.replace(day, time, previous, value);
+    (s.totals ?? this.totals.get(s.currency)!).replace(day, time, previous, value);
     s.rememberRecent(time, value);
     if (time === s.latestTime) {
-      this.running.get(s.currency)!.sum += value - s.latestValue;
+      s.run!.sum += value - s.latestValue;
       this.runningUpdates++;
       s.latestValue = value;
     }
@@ -238,16 +284,23 @@ export class KpiState {
     last: number,
   ): SeriesState | undefined {
     if (!s.ring.addAggregate(day, firstTime, lastTime, sum, count, last)) return undefined;
-    if (count === 1 && firstTime === lastTime) s.rememberRecent(lastTime, sum);
+    if (count === 1 && firstTime === lastTime) {
+      if (lastTime > s.latestTime) s.rememberNewest(lastTime, sum);
+      else s.rememberRecent(lastTime, sum);
+    }
     if (firstTime < this.firstTime) this.firstTime = firstTime;
-    let totals = this.totals.get(s.currency);
+    let totals = s.totals;
     if (totals === undefined) {
-      totals = new DayRing(this.historyDays, 16);
-      this.totals.set(s.currency, totals);
+      totals = this.totals.get(s.currency);
+      if (totals === undefined) {
+        totals = new DayRing(this.historyDays, 16);
+        this.totals.set(s.currency, totals);
+      }
+      s.totals = totals;
     }
     totals.addAggregate(day, firstTime, lastTime, sum, count, last);
     if (lastTime >= s.latestTime) {
-      const run = this.running.get(s.currency)!;
+      const run = s.run!;
       if (s.latestTime === -Infinity) {
         run.sum += last;
         run.count += 1;
@@ -311,7 +364,7 @@ export class KpiState {
       for (let d = first; d <= lastDay; d++) {
         const slot = ring.find(d);
         if (slot < 0) continue;
-        const v = ring.sum[slot]!;
+        const v = ring.sumAt(slot);
         s += d === first || d === lastDay ? v * fractionInside(ring, slot, start, asOf) : v;
       }
       total += r * s;
@@ -364,8 +417,8 @@ export class KpiState {
       for (let d = firstDay; d < endDay; d++) {
         const slot = ring.find(d);
         if (slot < 0) continue;
-        s += ring.sum[slot]!;
-        n += ring.count[slot]!;
+        s += ring.sumAt(slot);
+        n += ring.countAt(slot);
       }
       if (n === 0) continue;
       const r = this.rate(ccy, asOf, fx);
@@ -386,8 +439,8 @@ export class KpiState {
     for (let d = firstDay; d < endDay; d++) {
       const slot = ring.find(d);
       if (slot < 0) continue;
-      sum += ring.sum[slot]!;
-      n += ring.count[slot]!;
+      sum += ring.sumAt(slot);
+      n += ring.countAt(slot);
     }
     if (n === 0) return NaN;
     return this.timeAgg === 'mean' ? sum / n : sum;
@@ -405,7 +458,12 @@ export class KpiState {
     const s = new SeriesState(key, Object.freeze(own), currency, this.historyDays);
     this.series.set(key, s);
     this.list.push(s);
-    if (!this.running.has(currency)) this.running.set(currency, { sum: 0, count: 0 });
+    let run = this.running.get(currency);
+    if (run === undefined) {
+      run = { sum: 0, count: 0 };
+      this.running.set(currency, run);
+    }
+    s.run = run;
     return s;
   }
 
@@ -430,8 +488,8 @@ export class KpiState {
  * point time: 1 or 0 when all are on one side, otherwise the overlap of [first, last] (linear).
  */
 function fractionInside(ring: DayRing, slot: number, start: number, end: number): number {
-  const f = ring.firstT[slot]!;
-  const l = ring.lastT[slot]!;
+  const f = ring.firstTimeAt(slot);
+  const l = ring.lastTimeAt(slot);
   if (f > start && l <= end) return 1;
   if (l <= start || f > end) return 0;
   return (Math.min(l, end) - Math.max(f, start)) / (l - f);

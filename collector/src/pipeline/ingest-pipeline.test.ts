@@ -1,6 +1,7 @@
 import { silentLogger } from '../core/logger';
 import { pointAt, type Point } from '../core/point';
 import { IngestPipeline, type DurableSpool, type KpiComputation } from './ingest-pipeline';
+import { pointsOf } from '../ingest/point-columns';
 
 const serialize = (points: readonly Point[]) => points.map((p) => `${p.kpi} value=${p.value} ${p.ns}\n`).join('');
 
@@ -8,21 +9,25 @@ class RecordingSpool implements DurableSpool {
   readonly appended: string[] = [];
   /** Whether each append came as bytes (true) or text (false). */
   readonly asBytes: boolean[] = [];
+  /** The line count given with each append. */
+  readonly lineCounts: (number | undefined)[] = [];
   failNext = false;
-  async append(lines: string | Buffer): Promise<void> {
+  async append(lines: string | Buffer | readonly (string | Buffer)[], lineCount?: number): Promise<void> {
     if (this.failNext) {
       this.failNext = false;
       throw new Error('disk full');
     }
-    this.appended.push(typeof lines === 'string' ? lines : lines.toString('utf8'));
-    this.asBytes.push(typeof lines !== 'string');
+    const pieces = typeof lines === 'string' || Buffer.isBuffer(lines) ? [lines] : lines;
+    this.appended.push(pieces.map((p) => (typeof p === 'string' ? p : p.toString('utf8'))).join(''));
+    this.asBytes.push(typeof pieces[0] !== 'string');
+    this.lineCounts.push(lineCount);
   }
 }
 
 /** Doubles every revenue point into a derived KPI and emits one rollup per call. */
 const doublingEngine = (warnings: string[] = []): KpiComputation => ({
   ingest: (points) => ({
-    derived: points.filter((p) => p.kpi === 'revenue').map((p) => pointAt('double_revenue', {}, p.value * 2, p.time)),
+    derived: pointsOf(points).filter((p) => p.kpi === 'revenue').map((p) => pointAt('double_revenue', {}, p.value * 2, p.time)),
     rollups: [pointAt('rollup_daily', { kpi: 'revenue', scope: 'total' }, 1, 0)],
     warnings,
   }),
@@ -50,6 +55,7 @@ describe('IngestPipeline', () => {
     const expected = 'revenue,src=erp value=10 1000000000\nebitda,src=erp value=5 1000000000\ndouble_revenue value=20 1000000000\nrollup_daily value=1 0\n';
     expect(spool.appended).toEqual([expected, expected]);
     expect(spool.asBytes).toEqual([true, true]);
+    expect(spool.lineCounts).toEqual([4, 4]);
     expect(pipeline.stats()).toEqual({ acceptedPoints: 4, computedPoints: 4 });
   });
 
@@ -72,7 +78,7 @@ describe('IngestPipeline', () => {
       seen.push(...points.map((p) => p.kpi));
     });
     await pipeline.accept([pointAt('revenue', {}, 10, 1000)]);
-    expect(seen).toEqual(['revenue', 'double_revenue']);
+    expect(seen).toEqual(['revenue', 'double_revenue', 'rollup_daily']);
   });
 
   it('rejects when the spool cannot store, and tells no listener', async () => {

@@ -1,20 +1,28 @@
 import type { Logger } from '../core/logger';
 import type { Point } from '../core/point';
+import { pointsOf, type PointsInput } from '../ingest/point-columns';
 
 /** The durable write-ahead spool in front of InfluxDB: resolves once the lines are on disk. */
 export interface DurableSpool {
-  /** Appends line protocol (text, or its UTF-8 bytes) as one record. */
-  append(lineProtocol: string | Buffer): Promise<void>;
+  /**
+   * Appends line protocol (text, its UTF-8 bytes, or consecutive pieces of either) as one record;
+   * `lineCount`, when given, is its exact number of lines.
+   */
+  append(lineProtocol: string | Buffer | readonly (string | Buffer)[], lineCount?: number): Promise<void>;
 }
 
 /** The KPI engine as the pipeline sees it: points in, derived KPI values and rollups out. */
 export interface KpiComputation {
-  ingest(points: readonly Point[]): { derived: Point[]; rollups: Point[]; warnings: string[] };
+  /** Points as `Point`s or, from the ingest hot path, in columns. */
+  ingest(points: PointsInput): { derived: Point[]; rollups: Point[]; warnings: string[] };
   /** Rollups of the periods touched since the last flush (engines that defer them). */
   flushRollups?(): Point[];
 }
 
-/** Later stages (rule evaluation) subscribe to every accepted and derived point. */
+/**
+ * Later stages (rule evaluation) subscribe to every stored point: accepted, derived and rollup
+ * points (rollups carry `kpi` = `rollup_daily|weekly|monthly` and the KPI id in the tag `kpi`).
+ */
 export type PointsListener = (points: readonly Point[]) => void;
 
 export interface IngestPipelineDeps {
@@ -51,29 +59,36 @@ export class IngestPipeline {
    * Computes KPIs from `points` and appends the points and the computed values to the spool as one
    * record. `received`, when given, must be exactly the points' line protocol (one line each, in
    * order, as the serializer would write them; see `IngestResult.canonicalBody`): it is stored as
-   * it is instead of serializing the points again.
+   * it is instead of serializing the points again. Points given in columns become `Point` objects
+   * only when a listener needs them.
    */
-  async accept(points: readonly Point[], received?: Buffer): Promise<void> {
+  async accept(points: PointsInput, received?: Buffer): Promise<void> {
     if (points.length === 0) return;
     const computed = this.deps.engine.ingest(points);
     let computedText = '';
     const extra = computed.derived.length + computed.rollups.length;
     if (computed.derived.length > 0) computedText += this.deps.serialize(computed.derived);
     if (computed.rollups.length > 0) computedText += this.deps.serialize(computed.rollups);
-    await this.deps.spool.append(
-      received ? joinReceived(received, computedText) : this.deps.serialize(points) + computedText,
-    );
+    const lines = points.length + extra;
+    if (received === undefined) await this.deps.spool.append(this.deps.serialize(pointsOf(points)) + computedText, lines);
+    else if (computedText === '') await this.deps.spool.append(received, lines);
+    else await this.deps.spool.append(received[received.length - 1] === NEWLINE ? [received, computedText] : [received, '\n', computedText], lines);
     this.acceptedPoints += points.length;
     this.computedPoints += extra;
     this.logWarnings(computed.warnings);
     if (this.listeners.length > 0) {
-      const all = computed.derived.length > 0 ? [...points, ...computed.derived] : points;
-      for (const listener of this.listeners) {
-        try {
-          listener(all);
-        } catch (err) {
-          this.logger.error({ err }, 'a points listener failed; the points are stored');
-        }
+      const stored = pointsOf(points);
+      this.notify(extra > 0 ? [...stored, ...computed.derived, ...computed.rollups] : stored);
+    }
+  }
+
+  /** Hands stored points to every listener; a failing listener never affects the others. */
+  private notify(points: readonly Point[]): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(points);
+      } catch (err) {
+        this.logger.error({ err }, 'a points listener failed; the points are stored');
       }
     }
   }
@@ -85,8 +100,9 @@ export class IngestPipeline {
   async flushRollups(): Promise<number> {
     const rollups = this.deps.engine.flushRollups?.() ?? [];
     if (rollups.length === 0) return 0;
-    await this.deps.spool.append(this.deps.serialize(rollups));
+    await this.deps.spool.append(this.deps.serialize(rollups), rollups.length);
     this.computedPoints += rollups.length;
+    if (this.listeners.length > 0) this.notify(rollups);
     return rollups.length;
   }
 
@@ -109,15 +125,3 @@ export class IngestPipeline {
 }
 
 const NEWLINE = 10;
-
-/** The received line protocol, a newline, then the serialized computed points (if any). */
-function joinReceived(received: Buffer, computedText: string): Buffer {
-  if (computedText === '') return received;
-  const head = received[received.length - 1] === NEWLINE ? received.subarray(0, received.length - 1) : received;
-  const tailBytes = Buffer.byteLength(computedText);
-  const joined = Buffer.allocUnsafe(head.length + 1 + tailBytes);
-  head.copy(joined, 0);
-  joined[head.length] = NEWLINE;
-  joined.write(computedText, head.length + 1, 'utf8');
-  return joined;
-}

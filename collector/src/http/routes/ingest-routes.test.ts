@@ -6,6 +6,7 @@ import { ManualClock } from '../../core/clock';
 import { silentLogger } from '../../core/logger';
 import type { Point } from '../../core/point';
 import { ingestJsonBatch, ingestLineProtocol, parsePrecision } from '../../ingest/ingest-batch';
+import { pointsOf } from '../../ingest/point-columns';
 import { TEST_NOW, testCatalog } from '../../ingest/test-support/test-catalog';
 import { createHttpServer } from '../server';
 import { TokenAuthenticator } from '../token-authenticator';
@@ -35,7 +36,7 @@ describe('ingest routes', () => {
         ingestLineProtocol(body, { catalog: testCatalog, clock, precision: parsePrecision(precision) }),
       parseJsonBatch: (body) => ingestJsonBatch(body, { catalog: testCatalog, clock }),
       accept: async (points, bytes) => {
-        stored.push(...points);
+        stored.push(...pointsOf(points));
         received.push(bytes?.toString('latin1'));
       },
       bodyLimitBytes: LIMIT,

@@ -2,8 +2,8 @@ import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ErrorCodes, FinmonError } from '../../core/errors';
-import type { Point } from '../../core/point';
 import type { IngestResult } from '../../ingest/ingest-batch';
+import type { PointsInput } from '../../ingest/point-columns';
 import { requireScope, type RequestAuthenticator } from '../authenticate';
 
 const gunzipAsync = promisify(gunzip);
@@ -13,16 +13,19 @@ type ParsedBatch = IngestResult;
 /** What the ingest routes need from the rest of the collector. */
 export interface IngestRouteDeps {
   auth: RequestAuthenticator;
-  /** Parses and validates a line-protocol body; never throws for bad lines. */
-  parseLineProtocol(body: string, precision: string | undefined): ParsedBatch;
+  /**
+   * Parses and validates a line-protocol body (the received bytes, UTF-8); never throws for bad
+   * lines. `canonicalBody` in the result means these bytes are exactly the accepted points' lines.
+   */
+  parseLineProtocol(body: Buffer, precision: string | undefined): ParsedBatch;
   /** Parses and validates a JSON batch body; never throws for bad items. */
   parseJsonBatch(body: string): ParsedBatch;
   /**
-   * Hands accepted points on; resolves once they are durably stored. `received`, when given, is the
-   * request body's bytes and exactly the points' line protocol (see `IngestResult.canonicalBody`),
-   * which storage may keep as it is.
+   * Hands accepted points on (as `Point`s or, from the hot path, in columns); resolves once they are
+   * durably stored. `received`, when given, is the request body's bytes and exactly the points' line
+   * protocol (see `IngestResult.canonicalBody`), which storage may keep as it is.
    */
-  accept(points: readonly Point[], received?: Buffer): Promise<void>;
+  accept(points: PointsInput, received?: Buffer): Promise<void>;
   /** Largest request body, compressed or not, in bytes. */
   bodyLimitBytes: number;
 }
@@ -45,9 +48,9 @@ export async function registerIngestRoutes(app: FastifyInstance, deps: IngestRou
       { preHandler: requireScope(deps.auth, 'ingest'), bodyLimit: deps.bodyLimitBytes },
       async (request, reply) => {
         const precision = (request.query as Record<string, string | undefined>).precision;
-        const { text, bytes } = await bodyBytes(request, deps.bodyLimitBytes, 'InfluxDB line protocol, one point per line');
-        const batch = deps.parseLineProtocol(text, precision);
-        const [status, body] = await acceptBatch(batch, deps, 'line', receivedCanonicalBytes(batch, text, bytes));
+        const bytes = await bodyBuffer(request, deps.bodyLimitBytes, 'InfluxDB line protocol, one point per line');
+        const batch = deps.parseLineProtocol(bytes, precision);
+        const [status, body] = await acceptBatch(batch, deps, 'line', batch.canonicalBody === true ? bytes : undefined);
         return reply.status(status).send(body);
       },
     );
@@ -63,7 +66,7 @@ export async function registerIngestRoutes(app: FastifyInstance, deps: IngestRou
       '/api/v1/metrics',
       { preHandler: requireScope(deps.auth, 'ingest'), bodyLimit: deps.bodyLimitBytes },
       async (request, reply) => {
-        const { text } = await bodyBytes(request, deps.bodyLimitBytes, 'a JSON object {"points":[…]}');
+        const text = (await bodyBuffer(request, deps.bodyLimitBytes, 'a JSON object {"points":[…]}')).toString('utf8');
         const batch = deps.parseJsonBatch(text);
         const [status, body] = await acceptBatch(batch, deps, 'item');
         return reply.status(status).send(body);
@@ -72,22 +75,7 @@ export async function registerIngestRoutes(app: FastifyInstance, deps: IngestRou
   });
 }
 
-/**
- * The body's bytes when they are exactly the accepted points' line protocol: the parser found the
- * text canonical, and decoding lost nothing (no U+FFFD, which stands in for invalid UTF-8), so the
- * bytes are that text's UTF-8 encoding.
- */
-function receivedCanonicalBytes(batch: ParsedBatch, text: string, bytes: Buffer): Buffer | undefined {
-  if (batch.canonicalBody !== true || text.includes('\uFFFD')) return undefined;
-  return bytes;
-}
-
-/** The request body (inflated when gzip) as bytes and as UTF-8 text. */
-async function bodyBytes(request: FastifyRequest, limit: number, expected: string): Promise<{ text: string; bytes: Buffer }> {
-  const bytes = await bodyBuffer(request, limit, expected);
-  return { text: bytes.toString('utf8'), bytes };
-}
-
+/** The request body's bytes (inflated when gzip). */
 async function bodyBuffer(request: FastifyRequest, limit: number, expected: string): Promise<Buffer> {
   const raw = request.body;
   if (!Buffer.isBuffer(raw) || raw.length === 0) {
@@ -119,23 +107,25 @@ async function acceptBatch(
   unit: 'line' | 'item',
   received?: Buffer,
 ): Promise<[number, unknown]> {
-  if (batch.points.length > 0) await (received ? deps.accept(batch.points, received) : deps.accept(batch.points));
+  const accepted = batch.columns?.length ?? batch.points.length;
+  const points = batch.columns ?? batch.points;
+  if (accepted > 0) await (received ? deps.accept(points, received) : deps.accept(points));
   const rejectedCount = batch.rejectedTotal;
   const summary = {
-    accepted: batch.points.length,
+    accepted,
     rejectedCount,
     rejected: batch.rejected,
   };
   if (rejectedCount === 0) {
-    if (batch.points.length === 0) {
+    if (accepted === 0) {
       return [400, { ...summary, error: { code: ErrorCodes.INGEST_MALFORMED, message: `the body holds no ${unit}s` } }];
     }
     return [200, summary];
   }
-  const code = batch.points.length === 0 ? ErrorCodes.INGEST_ALL_REJECTED : ErrorCodes.INGEST_MALFORMED;
+  const code = accepted === 0 ? ErrorCodes.INGEST_ALL_REJECTED : ErrorCodes.INGEST_MALFORMED;
   const message =
-    batch.points.length === 0
+    accepted === 0
       ? `all ${rejectedCount} ${unit}s were rejected; see "rejected" for each reason`
-      : `partial write: ${batch.points.length} points stored, ${rejectedCount} ${unit}s rejected; see "rejected" for each reason`;
+      : `partial write: ${accepted} points stored, ${rejectedCount} ${unit}s rejected; see "rejected" for each reason`;
   return [400, { ...summary, error: { code, message } }];
 }
