@@ -1,0 +1,149 @@
+import { ManualClock } from '../../../core/clock';
+import { BandPointBuffer } from '../../../analytics/dynamic-thresholds/band-points';
+import { InMemoryAlertStore } from '../../store/in-memory-alert-store';
+import { builtInRuleKinds } from '../rule-kind-registry';
+import { createAnomalyRuleKind } from './anomaly-kind';
+import { DAY, EngineHarness, metricsWithRules, moves, T0 } from '../../test-support/alert-fixtures';
+import type { AlertTransition } from '../../alert-model';
+
+const SERIES = { region: 'emea', product: 'widgets' };
+const WEEKLY = [100_000, 104_000, 102_000, 106_000, 98_000, 40_000, 35_000];
+
+/** Deterministic noise in [-1, 1] (an LCG), so the test never depends on chance. */
+function noise(seed: number): () => number {
+  let x = seed >>> 0;
+  return () => {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    return (x / 2 ** 32) * 2 - 1;
+  };
+}
+
+/** Day d's normal revenue: the weekday pattern ±1.5 %. */
+function normalDay(d: number, rnd: () => number): number {
+  return WEEKLY[d % 7]! * (1 + 0.015 * rnd());
+}
+
+const RULE = { type: 'anomaly', id: 'rev-anomaly', severity: 'warning', bandPct: 99, minHistory: '28d', seasonality: 'weekly' };
+
+function harness(rules: unknown[] = [RULE], bands?: BandPointBuffer) {
+  const kind = createAnomalyRuleKind(bands ? { bands } : {});
+  const h = new EngineHarness(metricsWithRules({ revenue: rules }), { registry: builtInRuleKinds().with(kind) });
+  return { h, kind };
+}
+
+/** Feeds days [from, to) of the series on a manual clock; `override` replaces chosen days' values. */
+function feed(h: EngineHarness, clock: ManualClock, from: number, to: number, rnd: () => number, override: Record<number, number> = {}) {
+  const out: { day: number; transitions: AlertTransition[] }[] = [];
+  for (let d = from; d < to; d++) {
+    const base = normalDay(d, rnd);
+    clock.set(T0 + d * DAY);
+    h.now = clock.now();
+    const transitions = h.value('revenue', SERIES, override[d] ?? base, clock.now());
+    if (transitions.length > 0) out.push({ day: d, transitions });
+  }
+  return out;
+}
+
+describe('anomaly rule kind', () => {
+  it('learns for minHistory without alerting (even on a spike), says so, then fires on a spike and resolves', () => {
+    const { h, kind } = harness();
+    const clock = new ManualClock(T0);
+    const rnd = noise(7);
+    // a 3x spike on day 10 falls in the learning period: no alert
+    expect(feed(h, clock, 0, 20, rnd, { 10: 300_000 })).toEqual([]);
+    expect(kind.learningStatus()).toEqual([
+      { kpi: 'revenue', ruleId: 'rev-anomaly', series: SERIES, points: 20, since: T0, readyAt: T0 + 28 * DAY },
+    ]);
+    // normal weeks after learning: no false alarm
+    expect(feed(h, clock, 20, 70, rnd)).toEqual([]);
+    expect(kind.learningStatus()).toEqual([]);
+    // a drop to 45 % of a normal Tuesday (day 71 = Tuesday-phase 1) fires, the next normal day resolves
+    const events = feed(h, clock, 70, 74, rnd, { 71: 0.45 * WEEKLY[71 % 7]! });
+    expect(events.map((e) => [e.day, moves(e.transitions)])).toEqual([
+      [71, ['rev-anomaly:none→firing']],
+      [72, ['rev-anomaly:firing→resolved']],
+    ]);
+    const alert = events[0]!.transitions[0]!.alert;
+    expect(alert.summary).toMatch(/^Revenue emea widgets 4\d,\d{3} USD is unusually low: expected about 10\d,\d{3} USD, outside its 99% band/);
+    const details = alert.details;
+    expect(details).toMatchObject({ bandPct: 99, detector: 'baseline-weekly', learning: false, seasonality: 'weekly', direction: 'both' });
+    expect(details.expected as number).toBeGreaterThan(98_000);
+    expect(details.expected as number).toBeLessThan(110_000);
+    expect(details.score as number).toBeGreaterThan(0.99);
+    expect(details.score as number).toBeLessThanOrEqual(1);
+    expect(alert.threshold).toBe(details.lower);
+    expect(alert.value).toBeLessThan(details.lower as number);
+    expect(details.upper as number).toBeGreaterThan(details.expected as number);
+  });
+
+  it('fires only on the side `direction` names', () => {
+    const cases: [string, number, string[]][] = [
+      ['up', 2.5, ['a:none→firing']],
+      ['up', 0.4, []],
+      ['down', 2.5, []],
+      ['down', 0.4, ['a:none→firing']],
+      ['both', 2.5, ['a:none→firing']],
+    ];
+    for (const [direction, factor, expected] of cases) {
+      const { h } = harness([{ ...RULE, id: 'a', direction }]);
+      const clock = new ManualClock(T0);
+      const rnd = noise(11);
+      expect(feed(h, clock, 0, 42, rnd)).toEqual([]);
+      const events = feed(h, clock, 42, 44, rnd, { 43: factor * WEEKLY[43 % 7]! });
+      expect(events.filter((e) => e.day === 43).flatMap((e) => moves(e.transitions))).toEqual(expected);
+    }
+  });
+
+  it('writes one band point per series and day for two rules of a KPI; a 99.9 % rule fires on fewer values than a 99 % rule', () => {
+    const bands = new BandPointBuffer();
+    const { h } = harness([RULE, { ...RULE, id: 'crit', severity: 'critical', bandPct: 99.9 }], bands);
+    feed(h, new ManualClock(T0), 0, 42, noise(3));
+    const points = bands.bandPoints();
+    // days 28..41 are past learning; two rules, one band point per day
+    expect(points.map((p) => (p.time - T0) / DAY)).toEqual([28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41]);
+    const p = points[0]!;
+    expect(p.kpi).toBe('kpi_band');
+    expect(p.tags).toEqual({ ...SERIES, kpi: 'revenue' });
+    const f = p.fields as Record<string, number>;
+    expect(f.lo999!).toBeLessThan(f.lo99!);
+    expect(f.lo99!).toBeLessThan(f.expected!);
+    expect(f.expected!).toBeLessThan(f.hi99!);
+    expect(f.hi99!).toBeLessThan(f.hi999!);
+    expect((f.hi999! - f.expected!) / (f.hi99! - f.expected!)).toBeCloseTo(3.2905267 / 2.5758293, 5);
+    expect(p.value).toBe(f.expected);
+    expect(bands.bandPoints()).toEqual([]);
+
+    // The band of day 42 (computed before the point teaches the detector), from a twin fed the same way.
+    const twinBands = new BandPointBuffer();
+    const twin = harness([RULE], twinBands);
+    const twinClock = new ManualClock(T0);
+    feed(twin.h, twinClock, 0, 42, noise(3));
+    twinBands.bandPoints();
+    feed(twin.h, twinClock, 42, 43, noise(1));
+    const band = twinBands.bandPoints()[0]!.fields as Record<string, number>;
+    h.now = T0 + 42 * DAY;
+    const out = h.value('revenue', SERIES, (band.lo99! + band.lo999!) / 2, h.now);
+    expect(moves(out)).toEqual(['rev-anomaly:none→firing']);
+  });
+
+  it('a restart mid-stream (state saved and restored through the store) gives the same alerts as an uninterrupted run', async () => {
+    const spikes = { 45: 250_000, 46: 240_000, 60: 20_000, 75: 0.5 * WEEKLY[75 % 7]! };
+    const whole = harness();
+    const wholeEvents = feed(whole.h, new ManualClock(T0), 0, 90, noise(5), spikes);
+    expect(wholeEvents.length).toBeGreaterThanOrEqual(3);
+
+    const first = harness();
+    const rnd = noise(5);
+    const clock = new ManualClock(T0);
+    const before = feed(first.h, clock, 0, 46, rnd, spikes);
+    const store = new InMemoryAlertStore();
+    await store.apply(first.h.engine.drainChanges());
+    const second = harness();
+    second.h.now = clock.now();
+    second.h.engine.restore(JSON.parse(JSON.stringify(await store.load({ resolvedSince: 0 }))), clock.now());
+    const after = feed(second.h, clock, 46, 90, rnd, spikes);
+    const summarize = (events: { day: number; transitions: AlertTransition[] }[]) =>
+      events.map((e) => [e.day, moves(e.transitions), e.transitions.map((t) => t.alert.details)]);
+    expect(summarize([...before, ...after])).toEqual(summarize(wholeEvents));
+  });
+});

@@ -1,0 +1,250 @@
+import type { RuleOfType } from '../../../config/rule-schema';
+import { durationMs } from '../../../config/scalar-schemas';
+import type { Point } from '../../../core/point';
+import {
+  createAnomalyDetector,
+  restoreAnomalyDetector,
+  type AnomalyDetectorSnapshot,
+  type StreamingAnomalyDetector,
+} from '../../../analytics/anomaly/anomaly-detector';
+import { kpiDetectorOptions } from '../../../analytics/anomaly/kpi-detector-options';
+import type { BandSink } from '../../../analytics/dynamic-thresholds/band-points';
+import { bandScore, bandZ, learnedBand } from '../../../analytics/dynamic-thresholds/learned-band';
+import { formatDuration, formatNumber, formatValue, seriesName } from '../../alert-text';
+import {
+  VALUE_INPUT,
+  type ConditionSignal,
+  type EffectiveRuleOf,
+  type RuleBinding,
+  type RuleEvaluator,
+  type RuleKind,
+  type SignalSink,
+} from '../rule-kind';
+import { finiteOr, isRecord, SeriesTable, type SeriesEntry } from '../series-table';
+
+/**
+ * anomaly: the value is outside the band learnt from the series' own history.
+ *
+ * Each series of the KPI gets a streaming detector (analytics/anomaly: a robust seasonal baseline
+ * with median/MAD level, per-phase seasonal offsets for `seasonality` daily/weekly, and a CUSUM
+ * level-shift detector that re-levels the baseline after a confirmed shift). Before a point teaches
+ * the detector it is judged against the band `expected ± z·scale`, z the two-sided normal quantile
+ * of `bandPct` (99 → 2.576, 99.9 → 3.291); `direction` picks the side(s) that fire. Constant work
+ * per point (bounded windows); the detector's state is the series' persisted state, so a restart
+ * remembers what normal looks like.
+ *
+ * Learning: no signal until the series has `minHistory` of data (time since its first point) and
+ * at least 8 points. `learningStatus()` of the kind lists every series still learning with the time
+ * it becomes ready; the first signal after learning carries `learnedFor` in its details.
+ *
+ * Details of each signal: expected, lower, upper, bandPct, score (bandScore of the residual,
+ * [0, 1]), z, detector ('baseline', 'baseline-weekly', 'level-shift' …), detectorScore, seasonality.
+ * With a `BandSink` the kind also reports the learned bands (99 % and 99.9 %) of every evaluated
+ * point past learning (see analytics/dynamic-thresholds).
+ */
+
+type Rule = EffectiveRuleOf<'anomaly'>;
+
+/** Points a series needs at least, whatever its minHistory. */
+export const ANOMALY_MIN_POINTS = 8;
+
+interface AnomalyState {
+  detector: StreamingAnomalyDetector;
+  /** Time of the series' first point (undefined = none yet). */
+  first: number | undefined;
+  /** Time of the newest point evaluated. */
+  t: number;
+  /** Points learned. */
+  n: number;
+  /** undefined until the first evaluation after learning (or after a reset). */
+  active: boolean | undefined;
+}
+
+/** One series still learning what normal looks like. */
+export interface AnomalyLearningStatus {
+  readonly kpi: string;
+  readonly ruleId: string;
+  readonly series: Readonly<Record<string, string>>;
+  readonly points: number;
+  /** Time of the first point, or undefined before any. */
+  readonly since: number | undefined;
+  /** When the series has `minHistory` of data (points permitting). */
+  readonly readyAt: number | undefined;
+}
+
+export interface AnomalyKindOptions {
+  /** Receives the learned band of each evaluated point past learning (kpi_band points). */
+  readonly bands?: BandSink;
+}
+
+/** The anomaly kind plus what it knows about learning series. */
+export interface AnomalyRuleKind extends RuleKind<'anomaly'> {
+  /** Series of every anomaly rule that are still learning (no alert possible yet). */
+  learningStatus(): AnomalyLearningStatus[];
+}
+
+function codecFor(cadenceMs: number) {
+  const fresh = (rule: Rule) => createAnomalyDetector(kpiDetectorOptions(rule.seasonality, cadenceMs));
+  return {
+    initial: (rule: Rule): AnomalyState => ({ detector: fresh(rule), first: undefined, t: -Infinity, n: 0, active: undefined }),
+    encode: (s: AnomalyState) => ({
+      d: s.detector.snapshot(),
+      f: s.first ?? null,
+      t: Number.isFinite(s.t) ? s.t : null,
+      n: s.n,
+      a: s.active ?? null,
+    }),
+    decode: (json: unknown): AnomalyState | undefined => {
+      if (!isRecord(json) || !isRecord(json.d)) return undefined;
+      try {
+        const detector = restoreAnomalyDetector(json.d as unknown as AnomalyDetectorSnapshot);
+        const first = finiteOr(json.f, undefined);
+        return {
+          detector,
+          first,
+          t: finiteOr(json.t, -Infinity),
+          n: finiteOr(json.n, 0),
+          active: typeof json.a === 'boolean' ? json.a : undefined,
+        };
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+class AnomalyEvaluator implements RuleEvaluator {
+  readonly inputs = [VALUE_INPUT];
+  readonly series: SeriesTable<AnomalyState, Rule>;
+  private readonly minHistoryMs = new Map<string, number>();
+
+  constructor(
+    readonly binding: RuleBinding<RuleOfType<'anomaly'>>,
+    private readonly bands: BandSink | undefined,
+  ) {
+    this.series = new SeriesTable<AnomalyState, Rule>(binding.rule, codecFor(durationMs(binding.kpi.cadence)));
+  }
+
+  minHistoryOf(rule: Rule): number {
+    let ms = this.minHistoryMs.get(rule.minHistory);
+    if (ms === undefined) this.minHistoryMs.set(rule.minHistory, (ms = durationMs(rule.minHistory)));
+    return ms;
+  }
+
+  onPoint(point: Point, _input: string, _now: number, emit: SignalSink): SeriesEntry | undefined {
+    const entry = this.series.forPoint(point, VALUE_INPUT, _now);
+    const s = entry.state;
+    if (point.time <= s.t) return entry as SeriesEntry;
+    s.t = point.time;
+    if (s.first === undefined) s.first = point.time;
+    const a = s.detector.update(point.time, point.value);
+    s.n++;
+    this.series.touch(entry);
+    const rule = entry.rule;
+    const learnedFor = point.time - s.first;
+    if (learnedFor < this.minHistoryOf(rule) || s.n <= ANOMALY_MIN_POINTS || !a.ready) {
+      if (s.active === true) {
+        s.active = false;
+        emit(entry as SeriesEntry, this.learningSignal(entry, point.value));
+      }
+      return entry as SeriesEntry;
+    }
+    this.bands?.add(this.binding.kpi.id, entry.key, entry.tags, point.time, learnedBand(a.expected, a.scale));
+    const z = a.scale > 0 ? (point.value - a.expected) / a.scale : point.value === a.expected ? 0 : Math.sign(point.value - a.expected) * Infinity;
+    const half = bandZ(rule.bandPct) * a.scale;
+    const lower = a.expected - half;
+    const upper = a.expected + half;
+    const high = point.value > upper;
+    const low = point.value < lower;
+    const active = rule.direction === 'up' ? high : rule.direction === 'down' ? low : high || low;
+    const was = s.active;
+    s.active = active;
+    if (active || was === true || (was === undefined && emit.hasAlerts())) {
+      emit(entry as SeriesEntry, {
+        active,
+        severity: rule.severity,
+        summary: this.summary(entry, point.value, active, high, lower, upper, a.expected),
+        value: point.value,
+        threshold: high ? upper : lower,
+        details: {
+          expected: a.expected,
+          lower,
+          upper,
+          bandPct: rule.bandPct,
+          score: bandScore(z),
+          z: Number.isFinite(z) ? z : Math.sign(z) * 1e9,
+          detector: a.detector,
+          detectorScore: a.score,
+          seasonality: rule.seasonality,
+          direction: rule.direction,
+          learning: false,
+          learnedFor: formatDuration(learnedFor),
+        },
+      });
+    }
+    return entry as SeriesEntry;
+  }
+
+  learningStatus(): AnomalyLearningStatus[] {
+    const out: AnomalyLearningStatus[] = [];
+    for (const entry of this.series.entries()) {
+      const s = entry.state;
+      const readyAt = s.first === undefined ? undefined : s.first + this.minHistoryOf(entry.rule);
+      if (readyAt !== undefined && s.t >= readyAt && s.n > ANOMALY_MIN_POINTS) continue;
+      out.push({ kpi: this.binding.kpi.id, ruleId: this.binding.ruleId, series: entry.tags, points: s.n, since: s.first, readyAt });
+    }
+    return out;
+  }
+
+  private learningSignal(entry: SeriesEntry<AnomalyState, Rule>, value: number): ConditionSignal {
+    const kpi = this.binding.kpi;
+    return {
+      active: false,
+      severity: entry.rule.severity,
+      summary: `${seriesName(kpi, entry.tags)} ${formatValue(value, kpi, entry.tags)}: learning its normal range again (${entry.rule.minHistory} of history needed)`,
+      value,
+      details: { learning: true, minHistory: entry.rule.minHistory },
+    };
+  }
+
+  private summary(
+    entry: SeriesEntry<AnomalyState, Rule>,
+    value: number,
+    active: boolean,
+    high: boolean,
+    lower: number,
+    upper: number,
+    expected: number,
+  ): string {
+    const kpi = this.binding.kpi;
+    const f = (v: number) => formatValue(v, kpi, entry.tags);
+    const band = `${formatNumber(entry.rule.bandPct, entry.rule.bandPct % 1 === 0 ? 0 : 1)}% band ${f(lower)} – ${f(upper)}`;
+    const name = `${seriesName(kpi, entry.tags)} ${f(value)}`;
+    return active
+      ? `${name} is unusually ${high ? 'high' : 'low'}: expected about ${f(expected)}, outside its ${band}`
+      : `${name} is back within its ${band}`;
+  }
+}
+
+/**
+ * Builds the anomaly kind. Register it with `builtInRuleKinds().with(kind)`; pass a
+ * BandPointBuffer as `bands` to get the kpi_band points.
+ */
+export function createAnomalyRuleKind(options: AnomalyKindOptions = {}): AnomalyRuleKind {
+  /** The latest evaluator of each rule key (a reload replaces changed rules' evaluators). */
+  const evaluators = new Map<string, AnomalyEvaluator>();
+  return {
+    type: 'anomaly',
+    create(binding) {
+      const evaluator = new AnomalyEvaluator(binding, options.bands);
+      evaluators.set(binding.key, evaluator);
+      return evaluator;
+    },
+    learningStatus() {
+      return [...evaluators.values()].flatMap((e) => e.learningStatus());
+    },
+  };
+}
+
+/** The anomaly kind without band output. */
+export const anomalyRuleKind: AnomalyRuleKind = createAnomalyRuleKind();

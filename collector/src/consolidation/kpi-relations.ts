@@ -1,0 +1,62 @@
+import type { KpiDefinition } from '../config/kpi-schema';
+import { planDerivedKpis } from '../kpi/derived-plan';
+
+/**
+ * What finance KPIs have to do with each other, from metrics_config.json: which raw sources a
+ * KPI's data comes from (a derived KPI: the sources of everything it reads) and which KPIs are
+ * inputs of one derived KPI. Inhibition (a failed source mutes what is derived from its data) and
+ * correlation (inputs of one derived KPI firing together are one incident) ask these questions.
+ */
+export interface KpiRelations {
+  /** Raw sources of the KPI's data (`bank`, `erp`…); empty for a KPI the catalog does not know. */
+  sourcesOf(kpi: string): ReadonlySet<string>;
+  /** Whether `kpi` reads `input`, directly or through other derived KPIs. */
+  isDerivedFrom(kpi: string, input: string): boolean;
+  /** Whether both KPIs are the same, or one derived KPI reads both, or one reads the other. */
+  shareDerivation(a: string, b: string): boolean;
+  knows(kpi: string): boolean;
+}
+
+const EMPTY: ReadonlySet<string> = new Set();
+
+/**
+ * Builds the relations of a validated KPI catalog.
+ * @throws FinmonError CONFIG_INVALID for a bad formula (see `planDerivedKpis`); validated
+ *   configurations never have one.
+ */
+export function kpiRelationsFromCatalog(kpis: readonly KpiDefinition[]): KpiRelations {
+  const derived = planDerivedKpis(kpis);
+  const inputs = new Map<string, ReadonlySet<string>>(derived.map((d) => [d.id, d.inputs]));
+  const sources = new Map<string, Set<string>>();
+  for (const k of kpis) if (k.formula === undefined) sources.set(k.id, new Set([k.source]));
+  for (const d of derived) {
+    const own = new Set<string>();
+    for (const input of d.inputs) for (const s of sources.get(input) ?? []) own.add(s);
+    sources.set(d.id, own);
+  }
+  // Families: a derived KPI with everything it reads. Two KPIs in one family share a derivation.
+  const familiesOf = new Map<string, number[]>();
+  derived.forEach((d, i) => {
+    for (const member of [d.id, ...d.inputs]) familiesOf.set(member, [...(familiesOf.get(member) ?? []), i]);
+  });
+  const known = new Set(kpis.map((k) => k.id));
+  return {
+    sourcesOf: (kpi) => sources.get(kpi) ?? EMPTY,
+    isDerivedFrom: (kpi, input) => inputs.get(kpi)?.has(input) ?? false,
+    shareDerivation(a, b) {
+      if (a === b) return known.has(a);
+      const fa = familiesOf.get(a);
+      const fb = familiesOf.get(b);
+      return fa !== undefined && fb !== undefined && fa.some((f) => fb.includes(f));
+    },
+    knows: (kpi) => known.has(kpi),
+  };
+}
+
+/** Relations of an empty catalog: nothing is related (tests, or before the metrics config loads). */
+export const NO_KPI_RELATIONS: KpiRelations = {
+  sourcesOf: () => EMPTY,
+  isDerivedFrom: () => false,
+  shareDerivation: () => false,
+  knows: () => false,
+};
