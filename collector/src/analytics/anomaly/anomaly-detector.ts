@@ -13,6 +13,8 @@ export interface AnomalyAssessment {
   /** The band [lower, upper] = expected ± bandZ·scale. */
   readonly lower: number;
   readonly upper: number;
+  /** The baseline's scale (a robust standard deviation of the residuals); 0 before any history. Bands of any coverage are expected ± z·scale. */
+  readonly scale: number;
   /** Which detector gave the score: 'baseline' | 'baseline-daily' | 'baseline-weekly' … | 'level-shift' | 'none'. */
   readonly detector: string;
   /** False until enough history to know what normal looks like. */
@@ -124,7 +126,7 @@ export class CombinedAnomalyDetector implements StreamingAnomalyDetector {
     if (this.baseline.history === 0) {
       this.baseline.learn(time, value);
       this.seen++;
-      return { score: 0, expected: value, lower: value, upper: value, detector: 'none', ready: false };
+      return { score: 0, expected: value, lower: value, upper: value, scale: 0, detector: 'none', ready: false };
     }
     const a = this.baseline.assess(time, value);
     const shift = this.levelShift.update(a.z);
@@ -155,7 +157,7 @@ export class CombinedAnomalyDetector implements StreamingAnomalyDetector {
     if (shift.shifted) this.baseline.relevel(o.keepAfterShift);
     this.seen++;
     const half = o.bandZ * a.scale;
-    return { score, expected: a.expected, lower: a.expected - half, upper: a.expected + half, detector, ready };
+    return { score, expected: a.expected, lower: a.expected - half, upper: a.expected + half, scale: a.scale, detector, ready };
   }
 
   snapshot(): AnomalyDetectorSnapshot {
