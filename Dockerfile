@@ -10,6 +10,8 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 WORKDIR /app
+# Fonts for the charts drawn into alert emails.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production FINMON_HOST=0.0.0.0 FINMON_PORT=8080 FINMON_DATA_DIR=/var/lib/finmon
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/collector/dist collector/dist

@@ -9,5 +9,10 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 npm run build --silent
+# The dashboards' preview page (the plugin's real panels, served by the collector at /preview/).
+if [ ! -d plugin/node_modules ] || [ plugin/package-lock.json -nt plugin/node_modules/.package-lock.json ]; then
+  npm ci --prefix plugin --no-audit --no-fund
+fi
+npm run --prefix plugin --silent build:preview
 # Node flags as in collector/src/runtime/node-flags.ts.
 exec node --max-semi-space-size=32 collector/dist/main.js --demo "$@"

@@ -20,6 +20,12 @@ if ! command -v influxd >/dev/null && [ ! -x /usr/bin/influxd ]; then
   apt_install influxdb
 fi
 
+# Chromium for the browser tests of the dashboards' preview page (playwright-core drives it).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "finmon: installing Chromium (Debian package chromium)"
+  apt_install chromium
+fi
+
 # PostgreSQL and Redis: start them when installed but not answering (the state store's PostgreSQL tests use it).
 if command -v pg_isready >/dev/null && ! pg_isready -q -h 127.0.0.1 -p 5432; then
   if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then

@@ -12,10 +12,14 @@ const repo = path.resolve(__dirname, '..');
 const compose = parse(fs.readFileSync(path.join(repo, 'docker-compose.yml'), 'utf8')) as {
   services: Record<string, { build?: string; image?: string; environment?: Record<string, string>; volumes?: string[]; command?: string[] }>;
 };
+/** Mounted build outputs: they exist once built, so the build that makes them must exist. */
+const BUILD_OUTPUTS: Record<string, { package: string; script: string }> = { './plugin/dist': { package: 'plugin/package.json', script: 'build' } };
+/** Compose's `${NAME:-default}` as the value it gives when NAME is unset. */
+const composeDefault = (value: string) => value.replace(/\$\{\w+:-(.*)\}$/, '$1');
 
 describe('docker-compose.yml', () => {
-  it('runs InfluxDB, the collector in demo mode and Grafana', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['collector', 'grafana', 'influxdb']);
+  it('runs InfluxDB, the collector in demo mode, Grafana and the one-off folder permissions job', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['collector', 'grafana', 'grafana-access', 'influxdb']);
     expect(compose.services.collector!.command).toEqual(['--demo']);
     expect(compose.services.influxdb!.image).toMatch(/^influxdb:1\./);
   });
@@ -25,6 +29,12 @@ describe('docker-compose.yml', () => {
       for (const volume of service.volumes ?? []) {
         const source = volume.split(':')[0]!;
         if (!source.startsWith('./')) continue; // a named volume
+        const build = BUILD_OUTPUTS[source];
+        if (build) {
+          const scripts = (JSON.parse(fs.readFileSync(path.join(repo, build.package), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
+          expect({ service: name, source, builtBy: build.script in scripts }).toEqual({ service: name, source, builtBy: true });
+          continue;
+        }
         expect({ service: name, source, exists: fs.existsSync(path.join(repo, source)) }).toEqual({ service: name, source, exists: true });
       }
     }
@@ -38,11 +48,42 @@ describe('docker-compose.yml', () => {
     expect(settings.demo.enabled).toBe(true);
   });
 
-  it('sets the variable the provisioned datasource reads', () => {
-    const datasource = fs.readFileSync(path.join(repo, 'provisioning/datasources/finmon-influxdb.yaml'), 'utf8');
-    const used = [...datasource.matchAll(/^[^#]*\$([A-Z_]+)/gm)].map((m) => m[1]);
-    expect(used).toEqual(['FINMON_INFLUX_URL']);
-    expect(compose.services.grafana!.environment).toHaveProperty('FINMON_INFLUX_URL', 'http://influxdb:8086');
+  it('sets the variables the provisioning files read', () => {
+    const used = ['datasources/finmon-influxdb.yaml', 'plugins/finmon-app.yaml'].flatMap((f) =>
+      [...fs.readFileSync(path.join(repo, 'provisioning', f), 'utf8').matchAll(/^[^#\n]*\$([A-Z_]+)/gm)].map((m) => m[1]!),
+    );
+    expect(used.sort()).toEqual(['FINMON_COLLECTOR_TOKEN', 'FINMON_COLLECTOR_URL', 'FINMON_INFLUX_URL']);
+    const env = compose.services.grafana!.environment!;
+    expect(env).toMatchObject({ FINMON_INFLUX_URL: 'http://influxdb:8086', FINMON_COLLECTOR_URL: 'http://collector:8080' });
+    // The app's collector token is the collector's admin token unless one is set.
+    expect(composeDefault(env.FINMON_COLLECTOR_TOKEN!)).toBe(composeDefault(compose.services.collector!.environment!.FINMON_ADMIN_TOKEN!));
+  });
+
+  it('mounts provisioning/ where Grafana reads it and the built plugin where Grafana loads it, allowed unsigned', () => {
+    const grafana = compose.services.grafana!;
+    for (const kind of ['datasources', 'dashboards', 'plugins']) expect(grafana.volumes).toContain(`./provisioning/${kind}:/etc/grafana/provisioning/${kind}:ro`);
+    const plugins = ['plugin/src/plugin.json', 'plugin/src/panels/kpi-gauge/plugin.json', 'plugin/src/panels/alert-feed/plugin.json'].map(
+      (f) => JSON.parse(fs.readFileSync(path.join(repo, f), 'utf8')) as { id: string; type: string; dependencies: { grafanaDependency: string } },
+    );
+    const appId = plugins.find((p) => p.type === 'app')!.id;
+    expect(grafana.volumes).toContain(`./plugin/dist:/var/lib/grafana/plugins/${appId}:ro`);
+    expect(grafana.environment!.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS!.split(',').sort()).toEqual(plugins.map((p) => p.id).sort());
+    // The image's Grafana satisfies every plugin's grafanaDependency (">=x.y.z").
+    const version = /^grafana\/grafana(?:-oss)?:(\d+)\.(\d+)\.(\d+)$/.exec(grafana.image ?? '')!.slice(1).map(Number);
+    for (const p of plugins) {
+      const min = /^>=(\d+)\.(\d+)\.(\d+)$/.exec(p.dependencies.grafanaDependency)!.slice(1).map(Number);
+      const cmp = version.map((v, i) => v - min[i]!).find((d) => d !== 0) ?? 0;
+      expect({ plugin: p.id, image: grafana.image, satisfies: cmp >= 0 }).toEqual({ plugin: p.id, image: grafana.image, satisfies: true });
+    }
+    const home = grafana.environment!.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH!;
+    expect(fs.existsSync(path.join(repo, home.replace('/etc/grafana/provisioning/', 'provisioning/')))).toBe(true);
+  });
+
+  it('runs the folder permissions job against Grafana with its admin password', () => {
+    const job = compose.services['grafana-access']!;
+    expect(job.command).toEqual(['node', '/provisioning/access/apply-folder-permissions.js']);
+    expect(job.volumes).toContain('./provisioning/access:/provisioning/access:ro');
+    expect(job.environment).toMatchObject({ GRAFANA_URL: 'http://grafana:3000', GRAFANA_PASSWORD: compose.services.grafana!.environment!.GF_SECURITY_ADMIN_PASSWORD });
   });
 });
 

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { demoIncidentRoutes, runDemo } from './app/demo-mode';
 import { startCollector } from './app/start-collector';
+import { previewRoutes } from './http/routes/preview-routes';
 import { AcceleratedClock, systemClock, type Clock } from './core/clock';
 import { FinmonError } from './core/errors';
 import { createLogger } from './core/logger';
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
       settings,
       logger,
       clock,
-      extraRoutes: settings.demo.enabled ? [demoIncidentRoutes(() => incidents)] : [],
+      extraRoutes: [previewRoutes(), ...(settings.demo.enabled ? [demoIncidentRoutes(() => incidents)] : [])],
     });
   } catch (err) {
     logger.fatal({ err }, 'collector failed to start');
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
+  if (!settings.demo.enabled) collector.startSources(collector.configuredSources);
   if (settings.demo.enabled) {
     const lines = [
       '',
@@ -64,6 +66,7 @@ async function main(): Promise<void> {
       `  collector API   ${collector.url}   (health: ${collector.url}/healthz)`,
       `  InfluxDB        ${collector.influxUrl}   database "${settings.influxDatabase}"`,
       demoToken ? `  admin token     ${demoToken}   (this run only; set FINMON_ADMIN_TOKEN to keep one)` : '  admin token     FINMON_ADMIN_TOKEN',
+      `  dashboards      ${collector.url}/preview/#token=${demoToken ?? '<FINMON_ADMIN_TOKEN>'}`,
       `  try             curl -H "Authorization: Bearer <token>" ${collector.url}/api/v1/kpis`,
       `  backfilling ${settings.demo.backfillDays} days of history${settings.demo.speed !== 1 ? `, then running ${settings.demo.speed}× faster than real time` : ''}…`,
       '',

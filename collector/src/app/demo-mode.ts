@@ -90,7 +90,9 @@ export async function runDemo(collector: RunningCollector, options: DemoOptions)
       return [];
     },
   };
-  collector.startSources([live]);
+  // Rules evaluate the live feed from here on: the backfilled history pages nobody.
+  collector.startAlerting();
+  collector.startSources([live, ...collector.configuredSources]);
   return company.incidents();
 }
 

@@ -7,11 +7,16 @@ import { ConfigWatcher } from '../config/config-watcher';
 import type { MetricsConfig } from '../config/metrics-config-schema';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
+import type { Point } from '../core/point';
 import { registerHealthRoutes } from '../http/routes/health-routes';
 import { registerIngestRoutes } from '../http/routes/ingest-routes';
 import { registerKpiRoutes } from '../http/routes/kpi-routes';
 import { registerTokenRoutes } from '../http/routes/token-routes';
+import { registerOpenApi } from '../http/openapi';
+import { registerMetricsRoutes } from '../http/routes/metrics-routes';
 import { createHttpServer } from '../http/server';
+import { CollectorMetrics } from '../observability/collector-metrics';
+import { COLLECTOR_VERSION } from '../runtime/version';
 import { TokenAuthenticator } from '../http/token-authenticator';
 import type { RequestAuthenticator } from '../http/authenticate';
 import { ingestJsonBatch, ingestLineProtocol, parsePrecision } from '../ingest/ingest-batch';
@@ -25,11 +30,35 @@ import { SourceScheduler } from '../scheduling/source-scheduler';
 import { SqlKvStateStore } from '../storage/state/sql-kv-state-store';
 import { openStateDb } from '../storage/state/open-state-db';
 import { warmUpEngine } from '../storage/influx/engine-warmup';
-import { InfluxClient } from '../storage/influx/influx-client';
+import { InfluxClient, quoteString } from '../storage/influx/influx-client';
+import { InfluxKpiHistorySource } from '../channels/charts/kpi-history-source';
 import { startInfluxd, type InfluxdServer } from '../storage/influx/influxd-launcher';
 import { InfluxWriter } from '../storage/influx/influx-writer';
 import { setupSchema, type SchemaSetupResult } from '../storage/influx/schema-setup';
 import { Spool } from '../storage/influx/spool';
+import { RollupDailyHistory } from '../storage/influx/rollup-daily-history';
+import { builtInRuleKinds } from '../alerting/rules/rule-kind-registry';
+import { createAnomalyRuleKind } from '../alerting/rules/kinds/anomaly-kind';
+import { forecastRuleKind } from '../alerting/rules/kinds/forecast-kind';
+import { BandPointBuffer } from '../analytics/dynamic-thresholds/band-points';
+import { ForecastService, forecastKpisOf, weeklyExpenseBudget } from '../analytics/cash-forecast/forecast-service';
+import { CompanyCalendar } from '../kpi/company-calendar';
+import { registerAlertRoutes } from '../http/routes/alert-routes';
+import { GrafanaLivePush } from '../live/grafana-live-push';
+import { registerUploadRoutes } from '../http/routes/upload-routes';
+import { buildSources } from '../sources/build-sources';
+import { AlertingStage } from './alerting-stage';
+import { buildChannels, type ChannelSet } from '../channels/build-channels';
+import { SqlPushSubscriptionStore } from '../channels/push/sql-push-subscription-store';
+import { SqlNewsFeedStore } from '../channels/dashboard/sql-news-feed-store';
+import { DashboardRecorder } from '../channels/dashboard/dashboard-recorder';
+import { SlackInteractivity, type AlertActions } from '../channels/slack/slack-interactivity';
+import { registerFeedRoutes } from '../http/routes/feed-routes';
+import { registerPushRoutes } from '../http/routes/push-routes';
+import { registerSlackRoutes } from '../http/routes/slack-routes';
+import type { NotificationSettings } from '../config/notification-settings-schema';
+import { ErrorCodes, FinmonError } from '../core/errors';
+import type { Channel } from '../notify/channel-port';
 
 /** A running collector and the handles the entry point, the demo and the tests need. */
 export interface RunningCollector {
@@ -44,6 +73,12 @@ export interface RunningCollector {
   readonly tokens: TokenService;
   readonly kv: SqlKvStateStore;
   readonly config: ConfigWatcher;
+  /** Rules, alerts, incidents, escalation and notifications. */
+  readonly alerting: AlertingStage;
+  /** Starts evaluating rules (the demo calls it once its history is fed; otherwise already live). */
+  startAlerting(): void;
+  /** The pulled sources configured in metrics_config.json `sources` (bank folders, market data, SQL), built and ready to start. */
+  readonly configuredSources: readonly PulledSource[];
   /** Adds pulled sources (the demo company, bank folders, market data…) to the scheduler and starts them. */
   startSources(sources: readonly PulledSource[]): void;
   /** Waits until everything accepted so far is in InfluxDB. */
@@ -57,6 +92,8 @@ export interface StartCollectorOptions {
   clock: Clock;
   /** How often deferred rollups are written (real time). Default 10 s. */
   rollupFlushMs?: number;
+  /** Wraps each notification channel (benchmarks time the hand-over to a channel). */
+  instrumentChannel?: (channel: Channel) => Channel;
   /** Extra routes to register before the server starts listening (the demo's incidents). */
   extraRoutes?: Array<(app: FastifyInstance, auth: RequestAuthenticator) => void | Promise<void>>;
 }
@@ -154,6 +191,13 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
       logger,
       now: () => clock.now(),
     });
+    const live = settings.grafanaLive
+      ? new GrafanaLivePush({ target: settings.grafanaLive, clock, logger: logger.child({ component: 'grafana-live' }) })
+      : undefined;
+    if (live) {
+      pipeline.onPoints((points) => live.offer(points));
+      stops.push(() => live.stop());
+    }
     const flushRollups = () =>
       pipeline.flushRollups().catch((err) => logger.error({ err }, 'storing rollups failed; they are retried at the next flush'));
     const rollupTimer = setInterval(() => void flushRollups(), options.rollupFlushMs ?? 10_000);
@@ -177,10 +221,123 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
     // An edit applied while the engine was warming up reaches it now.
     if (config.current().metrics !== engineConfig) applyConfig(config.current().metrics, config.current().generation);
 
+    // Pulled sources of the configuration; relative folders are read from the configuration's folder.
+    const configured = buildSources({
+      config: config.current().metrics,
+      baseDir: path.dirname(path.resolve(settings.metricsConfigPath)),
+      sink: { accept: (points) => pipeline.accept(points) },
+      stateDb: state.db,
+      kv,
+    });
+    stops.push(() => configured.close());
+
+    // Alerting: rules (built-in kinds plus the analytics ones) → lifecycle → incidents → escalation
+    // → outbox → channels. The demo starts it paused and resumes it once its history is fed.
+    // Channels: a channel whose secret is missing from the environment is left out (logged, and
+    // listed in /api/v1/health); the others work. A reload builds a new set and swaps it in.
+    const pushSubscriptions = new SqlPushSubscriptionStore(state.db);
+    const chartHistory = new InfluxKpiHistorySource(influx, clock);
+    const channelLogger = logger.child({ component: 'channels' });
+    const makeChannels = (settings: NotificationSettings) =>
+      buildChannels(settings, { logger: channelLogger, clock, history: chartHistory, pushSubscriptions, unavailableChannels: 'skip-channel' });
+    let channelSet = makeChannels(config.current().notifications);
+    stops.push(() => channelSet.close());
+    const channelList = (set: ChannelSet) => [...set.channels.values()].map((c) => options.instrumentChannel?.(c) ?? c);
+    for (const { channel, reason } of channelSet.unavailable) logger.error({ channel, reason }, `notification channel ${channel} is unavailable: ${reason}`);
+    // The dashboard: every alert transition becomes an annotation (through the spool) and a news feed entry.
+    const feed = new SqlNewsFeedStore(state.db);
+    const recorder = new DashboardRecorder({ feed, annotations: spool });
+
+    const bands = new BandPointBuffer();
+    const anomalyKind = createAnomalyRuleKind({ bands });
+    const alerting = await AlertingStage.start({
+      db: state.db,
+      config: config.current(),
+      clock,
+      logger,
+      channels: channelList(channelSet),
+      onTransitions: [recorder.listener()],
+      registry: builtInRuleKinds().with(anomalyKind).with(forecastRuleKind),
+      paused: settings.demo.enabled,
+    });
+    stops.push(() => alerting.stop());
+    pipeline.onPoints((points) => alerting.onPoints(points));
+    config.onChange((next) => {
+      alerting
+        .reconfigure(next)
+        .then(() => {
+          const previous = channelSet;
+          channelSet = makeChannels(next.notifications);
+          alerting.notifier.setChannels(channelList(channelSet));
+          void previous.close();
+        })
+        .catch((err) => logger.error({ err }, 'the alerting stages refused the new configuration; the previous one stays in force'));
+    });
+    // Learned bands and forecasts go to InfluxDB through the durable spool, like every other point.
+    const storePoints = async (points: readonly Point[]) => {
+      if (points.length > 0) await spool.append(serializeLineProtocol(points));
+    };
+    const bandTimer = setInterval(() => {
+      storePoints(bands.bandPoints()).catch((err) => logger.error({ err }, 'storing learned bands failed'));
+    }, 10_000);
+    bandTimer.unref();
+    stops.push(async () => {
+      clearInterval(bandTimer);
+      await storePoints(bands.bandPoints());
+    });
+    const metricsNow = config.current().metrics;
+    const forecasts = new ForecastService({
+      calendar: new CompanyCalendar(metricsNow.company.timezone, metricsNow.company.weekStartsOn),
+      history: new RollupDailyHistory(influx, new CompanyCalendar(metricsNow.company.timezone, metricsNow.company.weekStartsOn), clock),
+      // KPIs with forecast rules and cash, plus every KPI with daily totals: the dashboards draw a
+      // forecast band on each gauge and detail chart.
+      kpis: [...new Set([...forecastKpisOf(metricsNow), ...metricsNow.kpis.filter((k) => k.rollups.includes('daily')).map((k) => k.id)])],
+      ...(metricsNow.company.cashForecast === undefined
+        ? {}
+        : {
+            cash: {
+              costPerHeadMonthly: metricsNow.company.cashForecast.costPerHeadMonthly,
+              budgetedExpensesPerWeek: weeklyExpenseBudget(metricsNow) ?? 0,
+              payablesDays: metricsNow.company.cashForecast.payablesDays,
+              ...(metricsNow.company.cashForecast.interestBenchmark === undefined ? {} : { interestBenchmark: metricsNow.company.cashForecast.interestBenchmark }),
+              interestSpreadPct: metricsNow.company.cashForecast.interestSpreadPct,
+            },
+          }),
+    });
+    let forecastRuns: { stop(): void; done(): Promise<void> } | undefined;
+    const startForecasts = () => {
+      forecastRuns ??= forecasts.start(clock, storePoints, {
+        everyMs: 6 * 3_600_000,
+        onError: (err) => logger.error({ err }, 'forecast run failed; the next run is on schedule'),
+        onRun: (run) => {
+          for (const problem of run.problems) logger.warn({ problem }, 'forecast: input missing');
+        },
+      });
+    };
+    stops.push(async () => {
+      forecastRuns?.stop();
+      await forecastRuns?.done();
+    });
+    if (!settings.demo.enabled) startForecasts();
+
     // HTTP API.
     const app = createHttpServer({ logger, bodyLimitBytes: settings.bodyLimitBytes });
     const auth = new TokenAuthenticator(tokens);
     let ready = false;
+    await registerOpenApi(app, { auth, version: COLLECTOR_VERSION });
+    const metrics = new CollectorMetrics({
+      alertsByState: () => alerting.engine.stats().alerts,
+      outbox: async () => {
+        const counts = await alerting.notifier.counts();
+        return { pending: counts.pending + counts.held, deadLetters: counts.dead };
+      },
+      ingest: () => pipeline.stats(),
+      storage: () => {
+        const w = writer.stats();
+        return { spoolRecords: w.spool.records, spoolBytes: w.spool.bytes, shippedPoints: w.shippedPoints, retries: w.retries, lagMs: w.lagMs };
+      },
+    });
+    registerMetricsRoutes(app, { auth, metrics });
     await registerIngestRoutes(app, {
       auth,
       parseLineProtocol: (body, precision) =>
@@ -201,16 +358,61 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
           writer: writer.stats(),
         },
         ingest: pipeline.stats(),
+        grafanaLive: live?.stats() ?? null,
         configuration: {
           generation: config.current().generation,
           loadedAt: new Date(config.current().loadedAt).toISOString(),
           lastError: config.lastError()?.message ?? null,
         },
         sources: scheduler?.health() ?? [],
+        alerting: { ...alerting.engine.stats(), learning: anomalyKind.learningStatus().length },
+        notifications: {
+          outbox: await alerting.notifier.counts(),
+          breakers: alerting.notifier.breakerStates(),
+          channels: [...channelSet.channels.keys()],
+          unavailable: channelSet.unavailable,
+        },
       }),
     });
     registerTokenRoutes(app, { auth, tokens });
-    registerKpiRoutes(app, { auth, catalog: () => config.current().metrics, snapshot: () => engine.snapshot() });
+    const kpiHistory = chartHistory;
+    registerKpiRoutes(app, {
+      auth,
+      catalog: () => config.current().metrics,
+      snapshot: () => engine.snapshot(),
+      now: () => clock.now(),
+      history: (kpi, series, from, to) => (series === undefined ? dailyTotals(influx, kpi, from, to) : kpiHistory.history(kpi, series, from, to)),
+      forecast: (kpi) => kpiHistory.forecast(kpi),
+    });
+    registerAlertRoutes(app, { auth, alerting, now: () => clock.now() });
+    registerFeedRoutes(app, { auth, feed });
+    registerPushRoutes(app, { auth, subscriptions: pushSubscriptions, clock, vapidPublicKey: () => config.current().notifications.channels.push?.vapidPublicKey });
+    if (channelSet.slackSigningSecret !== undefined && channelSet.slackClient !== undefined) {
+      const actions: AlertActions = {
+        acknowledgeIncident: (id, actor, comment) => alerting.acknowledgeIncident(id, actor, comment),
+        silenceIncident: async (id, actor, durationMs) => {
+          const details = await alerting.incidents.incident(id, clock.now());
+          if (details === undefined) throw new FinmonError(ErrorCodes.NOT_FOUND, `no incident "${id}"`, 404);
+          const kpis = details.incident.kpis.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+          return alerting.incidents.createSilence(
+            { matchers: [{ name: 'kpi', op: '=~', value: kpis }], endsAt: clock.now() + durationMs, createdBy: actor.name, comment: `silenced from Slack: ${details.incident.title}` },
+            clock.now(),
+          );
+        },
+      };
+      await registerSlackRoutes(app, {
+        signingSecret: channelSet.slackSigningSecret,
+        interactivity: new SlackInteractivity({ actions, chat: channelSet.slackClient.chat, clock, logger }),
+        clock,
+      });
+    }
+    await registerUploadRoutes(app, {
+      auth,
+      config: () => config.current().metrics,
+      accept: (points) => pipeline.accept(points),
+      clock,
+      bodyLimitBytes: settings.bodyLimitBytes,
+    });
     for (const register of options.extraRoutes ?? []) await register(app, auth);
     await app.listen({ host: settings.host, port: settings.port });
     stops.push(() => app.close());
@@ -232,6 +434,12 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
       tokens,
       kv,
       config,
+      alerting,
+      configuredSources: configured.sources,
+      startAlerting() {
+        alerting.resume();
+        startForecasts();
+      },
       startSources(list) {
         if (scheduler) throw new Error('startSources: the sources are already started');
         scheduler = new SourceScheduler({
@@ -241,6 +449,7 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
           clock,
           timerFactory: new NodeCronTriggerFactory(logger.child({ component: 'cron' })),
           timezone: config.current().metrics.company.timezone,
+          onRunFinished: (health) => alerting.onSourceRun(health),
         });
         scheduler.start();
       },
@@ -257,6 +466,15 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
     await stopAll();
     throw err;
   }
+}
+
+/** A KPI's daily totals (the engine's `rollup_daily` points, scope total) between two instants, oldest first. */
+async function dailyTotals(influx: InfluxClient, kpi: string, fromMs: number, toMs: number): Promise<{ time: number; value: number }[]> {
+  const series = await influx.query(
+    `SELECT "value" FROM "rollup_daily" WHERE "kpi" = ${quoteString(kpi)} AND "scope" = 'total' AND time >= ${Math.floor(fromMs)}ms AND time <= ${Math.ceil(toMs)}ms ORDER BY time ASC`,
+    { epoch: 'ms' },
+  );
+  return series.flatMap((s) => s.rows).flatMap((r) => (typeof r.time === 'number' && typeof r.value === 'number' ? [{ time: r.time, value: r.value }] : []));
 }
 
 function catalogOf(metrics: MetricsConfig): Map<string, KpiDefinition> {

@@ -19,15 +19,15 @@ describe('grantsScope', () => {
 });
 
 describe('isScope', () => {
-  it('knows the three scopes and nothing else', () => {
-    expect(['ingest', 'read', 'admin'].every(isScope)).toBe(true);
+  it('knows the four scopes and nothing else', () => {
+    expect(['ingest', 'read', 'respond', 'admin'].every(isScope)).toBe(true);
     expect(['Admin', 'write', '', 'admin '].some(isScope)).toBe(false);
   });
 });
 
 describe('normalizeScopes', () => {
   it('deduplicates and orders scopes canonically', () => {
-    expect(normalizeScopes(['admin', 'read', 'admin', 'ingest'])).toEqual(['ingest', 'read', 'admin']);
+    expect(normalizeScopes(['admin', 'read', 'admin', 'respond', 'ingest'])).toEqual(['ingest', 'read', 'respond', 'admin']);
   });
 
   it('rejects an empty list and an unknown scope with a 400 naming it', () => {

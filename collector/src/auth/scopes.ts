@@ -1,7 +1,10 @@
 import { ErrorCodes, FinmonError } from '../core/errors';
 
-/** What an API token may do. `admin` implies the others. */
-export const SCOPES = ['ingest', 'read', 'admin'] as const;
+/**
+ * What an API token may do: `ingest` sends data, `read` reads KPIs, alerts and the feed, `respond`
+ * acknowledges, resolves and silences alerts (the Grafana app's token), `admin` implies all.
+ */
+export const SCOPES = ['ingest', 'read', 'respond', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** Whether `value` names a scope. */

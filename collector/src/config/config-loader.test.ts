@@ -47,6 +47,7 @@ describe('the example configuration', () => {
       reportingCurrency: 'USD',
       timezone: 'America/New_York',
       weekStartsOn: 'monday',
+      cashForecast: { costPerHeadMonthly: 4700, payablesDays: 30, interestBenchmark: 'sofr', interestSpreadPct: 2.75 },
     });
     expect(pair.notifications.recipients.length).toBeGreaterThanOrEqual(6);
   });

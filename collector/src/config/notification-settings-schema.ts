@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checkNotificationSettings } from './notification-settings-checks';
+import { consolidationSchema } from './consolidation-schema';
 export { recipientChannels } from './recipient-channels';
 import {
   cronExpressionSchema,
@@ -12,6 +13,7 @@ import {
   weekdaySchema,
 } from './scalar-schemas';
 import { secretReferenceSchema } from './secret-reference';
+import { templatesSettingsSchema } from '../channels/templates/channel-templates';
 
 /**
  * notification_settings.yaml: who is told what, how and when — recipients and roles, the global
@@ -86,6 +88,11 @@ const preferencesSchema = z
       .strict()
       .optional()
       .describe('At most `max` notifications per `per`; the rest are folded into the next one'),
+    fallback: z
+      .array(channelNameSchema)
+      .min(1)
+      .optional()
+      .describe('Channels to fall back to, in order, when one keeps failing (default: the order of `channels`)'),
   })
   .strict();
 
@@ -114,6 +121,14 @@ const channelsSchema = z
           })
           .strict(),
         from: z.string().min(3).describe('Sender, e.g. "finmon <alerts@example.com>"'),
+        chart: z
+          .object({
+            enabled: z.boolean().default(true),
+            days: z.number().int().min(1).max(400).default(30).describe('Days of history the chart shows'),
+          })
+          .strict()
+          .prefault({})
+          .describe("The inline PNG chart of the KPI's recent history, threshold and forecast in alert emails"),
       })
       .strict()
       .optional(),
@@ -123,6 +138,15 @@ const channelsSchema = z
         accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$|^env:|^file:/, 'a Twilio account SID "AC…" or a secret reference'),
         authToken: secretReferenceSchema,
         from: phoneSchema,
+        apiUrl: z
+          .url({ protocol: /^https?$/, error: 'an http(s) URL, e.g. "https://api.twilio.com"' })
+          .optional()
+          .describe('Base URL of the Twilio API (default https://api.twilio.com): a regional endpoint or a test server'),
+        severities: z
+          .array(severitySchema)
+          .min(1)
+          .default(['critical'])
+          .describe('Severities sent by SMS (default critical only); others are refused so delivery falls back'),
       })
       .strict()
       .optional(),
@@ -130,6 +154,19 @@ const channelsSchema = z
       .object({
         botToken: secretReferenceSchema,
         defaultChannel: z.string().regex(/^#[a-z0-9_-]{1,80}$/, 'a Slack channel "#name"').optional(),
+        signingSecret: secretReferenceSchema
+          .optional()
+          .describe("The Slack app's signing secret: enables the Acknowledge and Silence buttons (POST /api/v1/slack/interactivity)"),
+        apiUrl: z
+          .url({ protocol: /^https?$/, error: 'an http(s) URL ending in "/", e.g. "https://slack.com/api/"' })
+          .optional()
+          .describe('Base URL of the Slack Web API (default https://slack.com/api/)'),
+        silenceDurations: z
+          .array(durationSchema)
+          .min(1)
+          .max(4)
+          .default(['1h', '24h'])
+          .describe('One "Silence" button per duration on Slack alert messages'),
       })
       .strict()
       .optional(),
@@ -138,6 +175,7 @@ const channelsSchema = z
         vapidSubject: z.string().regex(/^(mailto:|https:\/\/)/, 'a VAPID subject: "mailto:ops@example.com" or an https URL'),
         vapidPublicKey: z.string().min(1),
         vapidPrivateKey: secretReferenceSchema,
+        ttl: durationSchema.default('1d').describe('How long the push service keeps an undelivered notification'),
       })
       .strict()
       .optional(),
@@ -291,6 +329,12 @@ export const notificationSettingsSchema = z
     escalation: z.object({ policies: z.array(escalationPolicySchema).default([]) }).strict().prefault({}),
     schedules: z.array(scheduleSchema).default([]),
     digests: z.array(digestSchema).default([]),
+    templates: templatesSettingsSchema
+      .optional()
+      .describe('Per-channel message templates (collector/src/channels/templates/channel-templates.ts)'),
+    consolidation: consolidationSchema
+      .prefault({})
+      .describe('Grouping, inhibition, correlation and maintenance windows (collector/src/config/consolidation-schema.ts)'),
   })
   .strict()
   .superRefine((settings, ctx) =>

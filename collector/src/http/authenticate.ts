@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 
-export type Scope = 'ingest' | 'read' | 'admin';
+import type { Scope } from '../auth/scopes';
+export type { Scope };
 
 export interface Principal {
   tokenId: string;

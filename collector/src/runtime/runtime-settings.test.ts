@@ -27,6 +27,40 @@ describe('readRuntimeSettings', () => {
     expect(s.demo).toEqual({ enabled: true, backfillDays: 30, speed: 60, seed: 7 });
   });
 
+  it('turns on the Grafana Live push only with both URL and token; the stream defaults to "finmon"', () => {
+    expect(readRuntimeSettings({}, [], '/x').grafanaLive).toBeUndefined();
+    expect(readRuntimeSettings({ FINMON_GRAFANA_URL: '', FINMON_GRAFANA_TOKEN: '' }, [], '/x').grafanaLive).toBeUndefined();
+    const s = readRuntimeSettings({ FINMON_GRAFANA_URL: 'https://grafana.example.com/sub/', FINMON_GRAFANA_TOKEN: 'glsa_abc' }, [], '/x');
+    expect(s.grafanaLive).toEqual({ url: 'https://grafana.example.com/sub', token: 'glsa_abc', stream: 'finmon' });
+    const custom = readRuntimeSettings(
+      { FINMON_GRAFANA_URL: 'http://127.0.0.1:3000', FINMON_GRAFANA_TOKEN: 'glsa_abc', FINMON_GRAFANA_STREAM: 'finmon-eu_2' },
+      [],
+      '/x',
+    );
+    expect(custom.grafanaLive?.stream).toBe('finmon-eu_2');
+  });
+
+  it.each([
+    [{ FINMON_GRAFANA_URL: 'http://grafana:3000' }, /FINMON_GRAFANA_TOKEN: required when FINMON_GRAFANA_URL is set/],
+    [{ FINMON_GRAFANA_URL: 'http://grafana:3000', FINMON_GRAFANA_TOKEN: '' }, /FINMON_GRAFANA_TOKEN: required when FINMON_GRAFANA_URL is set/],
+    [{ FINMON_GRAFANA_TOKEN: 'glsa_secret_value' }, /FINMON_GRAFANA_URL: required when FINMON_GRAFANA_TOKEN is set/],
+    [{ FINMON_GRAFANA_URL: 'grafana:3000', FINMON_GRAFANA_TOKEN: 'glsa_secret_value' }, /FINMON_GRAFANA_URL: expected an http:\/\/ or https:\/\/ URL/],
+    [{ FINMON_GRAFANA_URL: 'http://admin:hunter2@grafana:3000', FINMON_GRAFANA_TOKEN: 'glsa_secret_value' }, /FINMON_GRAFANA_URL: must not contain a user name or password/],
+    [{ FINMON_GRAFANA_URL: 'http://grafana:3000', FINMON_GRAFANA_TOKEN: 'glsa secret value' }, /FINMON_GRAFANA_TOKEN: expected a token without spaces/],
+    [{ FINMON_GRAFANA_URL: 'http://grafana:3000', FINMON_GRAFANA_TOKEN: 'glsa_secret_value', FINMON_GRAFANA_STREAM: 'a/b' }, /FINMON_GRAFANA_STREAM: a Grafana Live stream id/],
+  ])('rejects the Grafana Live settings %j naming the variable, never echoing secrets', (env, message) => {
+    let thrown: unknown;
+    try {
+      readRuntimeSettings(env, [], '/x');
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toMatchObject({ code: 'FINMON_CONFIG_INVALID', message: expect.stringMatching(message) });
+    const text = (thrown as Error).message;
+    expect(text).not.toContain('secret');
+    expect(text).not.toContain('hunter2');
+  });
+
   it.each([
     [{ FINMON_PORT: 'eighty' }, [], /FINMON_PORT/],
     [{ FINMON_INFLUX_URL: 'not a url' }, [], /FINMON_INFLUX_URL/],

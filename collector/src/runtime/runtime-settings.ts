@@ -24,7 +24,15 @@ export interface RuntimeSettings {
   bodyLimitBytes: number;
   demo: { enabled: boolean; backfillDays: number; speed: number; seed: number };
   logLevel: string;
+  /**
+   * Live push of KPI points to Grafana Live (`POST <url>/api/live/push/<stream>`), on when both
+   * FINMON_GRAFANA_URL and FINMON_GRAFANA_TOKEN are set. `token` is a secret: never log it.
+   */
+  grafanaLive: { url: string; token: string; stream: string } | undefined;
 }
+
+/** An unset variable and one set to "" (compose's `${VAR:-}`) both mean "not given". */
+const emptyAsUnset = (value: unknown) => (value === '' ? undefined : value);
 
 const envSchema = z.object({
   FINMON_HOST: z.string().min(1).default('127.0.0.1'),
@@ -40,6 +48,21 @@ const envSchema = z.object({
   FINMON_ADMIN_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
   FINMON_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
   FINMON_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Messages never repeat the value: the URL could carry credentials, the token is a secret.
+  FINMON_GRAFANA_URL: z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .url('expected an http:// or https:// URL')
+      .refine((u) => /^https?:\/\//i.test(u), 'expected an http:// or https:// URL')
+      .refine((u) => !/^https?:\/\/[^/]*@/i.test(u), 'must not contain a user name or password (the token goes in FINMON_GRAFANA_TOKEN)')
+      .optional(),
+  ),
+  FINMON_GRAFANA_TOKEN: z.preprocess(emptyAsUnset, z.string().regex(/^\S+$/, 'expected a token without spaces or line breaks').optional()),
+  FINMON_GRAFANA_STREAM: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'a Grafana Live stream id: 1–64 letters, digits, "_" and "-"')
+    .default('finmon'),
 });
 
 const argsSchema = z.object({
@@ -75,6 +98,7 @@ export function readRuntimeSettings(env: NodeJS.ProcessEnv, argv: readonly strin
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new FinmonError(ErrorCodes.CONFIG_INVALID, `command-line flag --port: expected a port number 0–65535, got "${flags.get('port')}"`, 500);
   }
+  const grafanaLive = grafanaLiveSettings(e.FINMON_GRAFANA_URL, e.FINMON_GRAFANA_TOKEN, e.FINMON_GRAFANA_STREAM);
   const dataDir = path.resolve(cwd, e.FINMON_DATA_DIR ?? '.finmon');
   const state = e.FINMON_STATE_DB;
   return {
@@ -95,7 +119,20 @@ export function readRuntimeSettings(env: NodeJS.ProcessEnv, argv: readonly strin
     bodyLimitBytes: e.FINMON_BODY_LIMIT_BYTES,
     demo: args.data,
     logLevel: e.FINMON_LOG_LEVEL,
+    grafanaLive,
   };
+}
+
+/** Both the URL and the token, or neither: one without the other is a settings error. */
+function grafanaLiveSettings(url: string | undefined, token: string | undefined, stream: string): RuntimeSettings['grafanaLive'] {
+  if (url === undefined && token === undefined) return undefined;
+  if (url === undefined) {
+    throw new FinmonError(ErrorCodes.CONFIG_INVALID, 'environment variable FINMON_GRAFANA_URL: required when FINMON_GRAFANA_TOKEN is set (the Grafana to push live KPI points to)', 500);
+  }
+  if (token === undefined) {
+    throw new FinmonError(ErrorCodes.CONFIG_INVALID, 'environment variable FINMON_GRAFANA_TOKEN: required when FINMON_GRAFANA_URL is set (a Grafana service-account token)', 500);
+  }
+  return { url: url.replace(/\/+$/, ''), token, stream };
 }
 
 const KNOWN_FLAGS = new Set(['demo', 'backfill-days', 'speed', 'seed', 'port']);

@@ -26,6 +26,8 @@ export interface SourceSchedulerOptions {
   readonly sleep?: Sleep;
   /** Jitter source, uniform in [0, 1); default Math.random. */
   readonly random?: () => number;
+  /** Told after every finished run that was not cancelled (the alert engine's error-streak alert). */
+  readonly onRunFinished?: (health: SourceHealth) => void;
 }
 
 /** A source's health plus when its trigger fires next (null while the scheduler is stopped). */
@@ -179,6 +181,14 @@ export class SourceScheduler {
       this.inFlight.delete(source.name);
       this.book.finish(source.name, outcome, this.options.clock.now());
       this.report(source.name, cause, outcome);
+      const health = this.book.get(source.name);
+      if (health !== undefined && !(!outcome.ok && outcome.cancelled)) {
+        try {
+          this.options.onRunFinished?.(health);
+        } catch (err) {
+          this.log.error({ source: source.name, err }, 'a run-finished listener failed');
+        }
+      }
       return outcome;
     });
     this.inFlight.set(source.name, { controller, done });

@@ -14,11 +14,17 @@ export interface HealthRouteDeps {
  * GET /api/v1/health gives the details to callers with the read scope.
  */
 export function registerHealthRoutes(app: FastifyInstance, deps: HealthRouteDeps): void {
-  app.get('/healthz', async (_request, reply) => {
+  app.get('/healthz', { schema: { summary: 'Readiness probe (no token): 200 when ready, 503 while starting', tags: ['operations'], security: [] } }, async (_request, reply) => {
     if (deps.isReady()) return reply.status(200).send({ status: 'ok' });
     return reply.status(503).send({ status: 'starting' });
   });
-  app.get('/api/v1/health', { preHandler: requireScope(deps.auth, 'read') }, async () => ({
+  app.get(
+    '/api/v1/health',
+    {
+      preHandler: requireScope(deps.auth, 'read'),
+      schema: { summary: 'Health details: storage, spool depth, shipper, sources, configuration errors, delivery', tags: ['operations'] },
+    },
+    async () => ({
     status: deps.isReady() ? 'ok' : 'starting',
     ...(await deps.details()),
   }));

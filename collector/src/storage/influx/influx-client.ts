@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import { ErrorCodes, FinmonError } from '../../core/errors';
 
 /** Connection settings of an InfluxDB 1.x HTTP API. */
@@ -57,7 +59,9 @@ interface RawQueryResponse {
 }
 
 /**
- * A minimal client of the InfluxDB 1.x HTTP API (`/ping`, `/write`, `/query`) on Node's fetch.
+ * A minimal client of the InfluxDB 1.x HTTP API (`/ping`, `/write`, `/query`): queries on Node's
+ * fetch; writes on node:http with a keep-alive agent, sending the body's pieces as they are (the
+ * shipper's hot path: no joining, no copy into a web stream).
  *
  * Errors are FinmonErrors (`InfluxRequestError`): unreachable, timed out or 5xx →
  * STORAGE_UNAVAILABLE (retryable); 4xx or a failed statement → STORAGE_REJECTED (not retryable)
@@ -70,6 +74,8 @@ export class InfluxClient {
   readonly url: string;
   private readonly timeoutMs: number;
   private readonly authorization: string | undefined;
+  private readonly transport: typeof http | typeof https;
+  private readonly agent: http.Agent;
 
   constructor(options: InfluxClientOptions) {
     const parsed = new URL(options.url);
@@ -78,6 +84,9 @@ export class InfluxClient {
     this.url = parsed.toString().replace(/\/+$/, '');
     this.database = options.database;
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.transport = parsed.protocol === 'https:' ? https : http;
+    // Idle keep-alive sockets are unref'd by the agent, so they never hold the process open.
+    this.agent = parsed.protocol === 'https:' ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
     this.authorization =
       options.username !== undefined
         ? `Basic ${Buffer.from(`${options.username}:${options.password ?? ''}`).toString('base64')}`
@@ -91,16 +100,61 @@ export class InfluxClient {
   }
 
   /**
-   * `POST /write` of line-protocol text (timestamps in `precision`, default ns). Resolves on 204.
-   * A 400 may be a partial write: InfluxDB stored the valid lines and names the rejected ones.
+   * `POST /write` of line protocol (timestamps in `precision`, default ns), given as text, UTF-8
+   * bytes, or consecutive pieces of bytes sent in order. Resolves on 2xx. A 400 may be a partial
+   * write: InfluxDB stored the valid lines and names the rejected ones.
    */
   async write(
-    lineProtocol: string | Uint8Array,
+    lineProtocol: string | Uint8Array | readonly Uint8Array[],
     options: { precision?: InfluxPrecision; retentionPolicy?: string; database?: string } = {},
   ): Promise<void> {
     const params = new URLSearchParams({ db: options.database ?? this.database, precision: options.precision ?? 'ns' });
     if (options.retentionPolicy) params.set('rp', options.retentionPolicy);
-    await this.request('POST', '/write', params, lineProtocol, 'write');
+    const pieces =
+      typeof lineProtocol === 'string' ? [Buffer.from(lineProtocol, 'utf8')] : lineProtocol instanceof Uint8Array ? [lineProtocol] : lineProtocol;
+    const where = `InfluxDB write at ${this.url}/write`;
+    const answer = await this.post(`/write?${params.toString()}`, pieces, where);
+    if (answer.status >= 200 && answer.status < 300) return;
+    const message = errorMessageOf(answer.body, answer.statusText);
+    const code = answer.status >= 500 ? ErrorCodes.STORAGE_UNAVAILABLE : ErrorCodes.STORAGE_REJECTED;
+    throw new InfluxRequestError(code, `${where} answered ${answer.status}: ${message}`, answer.status);
+  }
+
+  /** POSTs `pieces` as a text/plain body over the keep-alive agent; resolves with the answer. */
+  private post(
+    pathAndQuery: string,
+    pieces: readonly Uint8Array[],
+    where: string,
+  ): Promise<{ status: number; statusText: string; body: string }> {
+    let length = 0;
+    for (const piece of pieces) length += piece.byteLength;
+    const headers: Record<string, string | number> = { 'content-type': 'text/plain; charset=utf-8', 'content-length': length };
+    if (this.authorization) headers.authorization = this.authorization;
+    return new Promise((resolve, reject) => {
+      let timedOut = false;
+      const request = this.transport.request(`${this.url}${pathAndQuery}`, { method: 'POST', headers, agent: this.agent });
+      const timer = setTimeout(() => {
+        timedOut = true;
+        request.destroy(new Error('timed out'));
+      }, this.timeoutMs);
+      const fail = (error: unknown) => {
+        clearTimeout(timer);
+        const reason = timedOut ? `no answer within ${this.timeoutMs} ms` : describeSocketError(error);
+        reject(new InfluxRequestError(ErrorCodes.STORAGE_UNAVAILABLE, `${where} failed: ${reason}`, undefined, { cause: error }));
+      };
+      request.on('error', fail);
+      request.on('response', (response) => {
+        const parts: Buffer[] = [];
+        response.on('data', (part: Buffer) => parts.push(part));
+        response.on('error', fail);
+        response.on('end', () => {
+          clearTimeout(timer);
+          resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '', body: Buffer.concat(parts).toString('utf8') });
+        });
+      });
+      for (const piece of pieces) request.write(piece);
+      request.end();
+    });
   }
 
   /**
@@ -215,13 +269,26 @@ function toSeries(raw: {
 
 async function readErrorMessage(response: Response): Promise<string> {
   const text = await response.text().catch(() => '');
+  return errorMessageOf(text, response.statusText);
+}
+
+/** InfluxDB's error message: the `error` of a JSON body, else the body text, else the status text. */
+function errorMessageOf(text: string, statusText: string): string {
   try {
     const parsed = JSON.parse(text) as { error?: unknown };
     if (typeof parsed.error === 'string') return parsed.error;
   } catch {
     // not JSON
   }
-  return text.trim().slice(0, 500) || response.statusText || 'no message';
+  return text.trim().slice(0, 500) || statusText || 'no message';
+}
+
+/** "CODE (message)" of a node:http request error, e.g. "ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:8086)". */
+function describeSocketError(error: unknown): string {
+  const code = errorField(error, 'code');
+  const message = errorField(error, 'message');
+  if (code) return `${code}${message ? ` (${message})` : ''}`;
+  return message ?? String(error);
 }
 
 /** Reads a string property of an error-like value (errors from fetch come from another realm under jest). */

@@ -8,8 +8,9 @@ import { comparePositions, type Spool, type SpoolDepth, type SpoolPosition, type
 
 /** The part of `InfluxClient` the writer uses. */
 export interface InfluxWriteTarget {
+  /** Writes line protocol given as text, bytes, or consecutive pieces of bytes. */
   write(
-    lineProtocol: string | Uint8Array,
+    lineProtocol: string | Uint8Array | readonly Uint8Array[],
     options?: { precision?: InfluxPrecision; retentionPolicy?: string },
   ): Promise<void>;
 }
@@ -373,14 +374,15 @@ export class InfluxWriter {
   }
 }
 
-function joinPayloads(records: readonly SpoolRecord[]): Uint8Array {
-  if (records.length === 1) return records[0]!.payload;
+/** The records' payloads as pieces to send in order, a newline between records (nothing is copied). */
+function joinPayloads(records: readonly SpoolRecord[]): Uint8Array | readonly Uint8Array[] {
+  if (records.length === 1 && records[0]!.chunks.length === 1) return records[0]!.chunks[0]!;
   const parts: Buffer[] = [];
   for (const [i, record] of records.entries()) {
     if (i > 0) parts.push(NEWLINE);
-    parts.push(record.payload);
+    for (const chunk of record.chunks) parts.push(chunk);
   }
-  return Buffer.concat(parts);
+  return parts;
 }
 
 const NEWLINE = Buffer.from('\n');

@@ -9,7 +9,9 @@ const influxd = useThrowawayInfluxd();
 
 async function policies(client: InfluxClient, db: string) {
   const [series] = await client.query(`SHOW RETENTION POLICIES ON "${db}"`);
-  return Object.fromEntries((series?.rows ?? []).map((r) => [r.name, { duration: r.duration, default: r.default }]));
+  return Object.fromEntries(
+    (series?.rows ?? []).map((r) => [r.name, { duration: r.duration, shard: r.shardGroupDuration, default: r.default }]),
+  );
 }
 
 async function continuousQueries(client: InfluxClient, db: string) {
@@ -22,9 +24,10 @@ describe('setupSchema against a real influxd', () => {
     const client = new InfluxClient({ url: influxd.url, database: 'finmon' });
     const result = await setupSchema(client);
     expect(result).toMatchObject({ database: 'finmon', continuousQuery: 'created' });
+    // Kept forever, in long shard groups (4 weeks raw, 26 weeks hourly): a year-long query opens few shards.
     expect(await policies(client, 'finmon')).toEqual({
-      autogen: { duration: '0s', default: true },
-      rp_1h: { duration: '0s', default: false },
+      autogen: { duration: '0s', shard: '672h0m0s', default: true },
+      rp_1h: { duration: '0s', shard: '4368h0m0s', default: false },
     });
     const stored = await continuousQueries(client, 'finmon');
     expect(stored).toHaveLength(1);
@@ -55,6 +58,9 @@ describe('setupSchema against a real influxd', () => {
     const client = new InfluxClient({ url: influxd.url, database: 'bad' });
     await expect(setupSchema(client, { database: 'bad', raw: { duration: '1 year' } })).rejects.toThrow(
       /raw retention duration "1 year" is not an InfluxQL duration/,
+    );
+    await expect(setupSchema(client, { database: 'bad', hourly: { shardDuration: 'INF' } })).rejects.toThrow(
+      /hourly shard duration "INF" is not a finite InfluxQL duration/,
     );
   });
 

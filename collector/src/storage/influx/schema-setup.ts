@@ -6,10 +6,15 @@ import { quoteIdentifier, type InfluxClient } from './influx-client';
 export interface SchemaOptions {
   /** Default `finmon`. */
   readonly database?: string;
-  /** Raw points: retention policy name (default `autogen`, the database default) and how long it keeps data (InfluxQL duration, default `INF`). */
-  readonly raw?: { readonly name?: string; readonly duration?: string };
-  /** Hourly aggregates for dashboards: name (default `rp_1h`) and duration (default `INF`). */
-  readonly hourly?: { readonly name?: string; readonly duration?: string };
+  /**
+   * Raw points: retention policy name (default `autogen`, the database default), how long it keeps
+   * data (InfluxQL duration, default `INF`) and its shard group duration (default `4w` when the data
+   * is kept forever, else InfluxDB's choice). Long shard groups keep a year-long dashboard query to
+   * a dozen shards instead of 52.
+   */
+  readonly raw?: { readonly name?: string; readonly duration?: string; readonly shardDuration?: string };
+  /** Hourly aggregates for dashboards: name (default `rp_1h`), duration (default `INF`), shard duration (default `26w` when kept forever). */
+  readonly hourly?: { readonly name?: string; readonly duration?: string; readonly shardDuration?: string };
   /** Continuous-query settings; names and database above take precedence. */
   readonly downsample?: Partial<Pick<DownsampleConfig, 'excludePrefix' | 'continuousQueryName' | 'resampleFor'>>;
   readonly logger?: Logger;
@@ -31,10 +36,17 @@ const DURATION = /^(INF|(\d+(ns|u|µ|ms|s|m|h|d|w))+)$/;
  */
 export async function setupSchema(client: InfluxClient, options: SchemaOptions = {}): Promise<SchemaSetupResult> {
   const database = options.database ?? DEFAULT_DOWNSAMPLE.database;
-  const raw = { name: options.raw?.name ?? 'autogen', duration: options.raw?.duration ?? 'INF' };
+  const rawDuration = options.raw?.duration ?? 'INF';
+  const raw = {
+    name: options.raw?.name ?? 'autogen',
+    duration: rawDuration,
+    shardDuration: options.raw?.shardDuration ?? (rawDuration === 'INF' ? '4w' : undefined),
+  };
+  const hourlyDuration = options.hourly?.duration ?? 'INF';
   const hourly = {
     name: options.hourly?.name ?? DEFAULT_DOWNSAMPLE.targetRetentionPolicy,
-    duration: options.hourly?.duration ?? 'INF',
+    duration: hourlyDuration,
+    shardDuration: options.hourly?.shardDuration ?? (hourlyDuration === 'INF' ? '26w' : undefined),
   };
   for (const [what, rp] of [
     ['raw', raw],
@@ -42,6 +54,9 @@ export async function setupSchema(client: InfluxClient, options: SchemaOptions =
   ] as const) {
     if (!DURATION.test(rp.duration)) {
       throw new Error(`schema setup: ${what} retention duration "${rp.duration}" is not an InfluxQL duration such as "INF", "400d" or "52w"`);
+    }
+    if (rp.shardDuration !== undefined && (!DURATION.test(rp.shardDuration) || rp.shardDuration === 'INF')) {
+      throw new Error(`schema setup: ${what} shard duration "${rp.shardDuration}" is not a finite InfluxQL duration such as "1w" or "4w"`);
     }
   }
   if (raw.name === hourly.name) throw new Error(`schema setup: raw and hourly retention policies are both named "${raw.name}"`);
@@ -71,14 +86,14 @@ async function retentionPolicies(client: InfluxClient, database: string): Promis
 async function ensureRetentionPolicy(
   client: InfluxClient,
   database: string,
-  rp: { name: string; duration: string },
+  rp: { name: string; duration: string; shardDuration: string | undefined },
   isDefault: boolean,
   exists: boolean,
 ): Promise<void> {
   const verb = exists ? 'ALTER' : 'CREATE';
   const replication = exists ? '' : ' REPLICATION 1';
   await client.query(
-    `${verb} RETENTION POLICY ${quoteIdentifier(rp.name)} ON ${quoteIdentifier(database)} DURATION ${rp.duration}${replication}${isDefault ? ' DEFAULT' : ''}`,
+    `${verb} RETENTION POLICY ${quoteIdentifier(rp.name)} ON ${quoteIdentifier(database)} DURATION ${rp.duration}${replication}${rp.shardDuration ? ` SHARD DURATION ${rp.shardDuration}` : ''}${isDefault ? ' DEFAULT' : ''}`,
     { database },
   );
 }

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { crc32 } from 'node:zlib';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { systemClock, type Clock } from '../../core/clock';
@@ -6,7 +7,7 @@ import { ErrorCodes, FinmonError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { fsyncDirectory, writeFileDurably } from './durable-file';
 import { comparePositions, readCheckpoint, writeCheckpoint, type SpoolPosition } from './spool-checkpoint';
-import { countLines, encodeFrame, encodeQuarantineFrame, MIN_FRAME_BYTES, scanFrames } from './spool-frame';
+import { countLines, encodeQuarantineFrame, FRAME_HEADER_BYTES, FrameKind, MIN_FRAME_BYTES, scanFrames } from './spool-frame';
 
 export type { SpoolPosition } from './spool-checkpoint';
 export { comparePositions } from './spool-checkpoint';
@@ -26,6 +27,12 @@ export interface SpoolOptions {
    * before that only ships those records again, which InfluxDB absorbs. Default 200 ms.
    */
   readonly checkpointEveryMs?: number;
+  /**
+   * Payload bytes of the newest unshipped records also kept in memory, so the shipper reads them
+   * without going back to the files (the usual case: it keeps up). Older records are read from
+   * disk. Default 64 MiB; 0 reads everything from disk.
+   */
+  readonly memoryTailBytes?: number;
 }
 
 /** One record read back from the spool. */
@@ -36,9 +43,14 @@ export interface SpoolRecord {
   readonly end: SpoolPosition;
   /** The line-protocol text as appended (UTF-8, no trailing newline). */
   readonly payload: Buffer;
+  /** The same bytes as one or more consecutive pieces (send them in order to avoid joining them). */
+  readonly chunks: readonly Buffer[];
   readonly lineCount: number;
   readonly appendedAtMs: number;
 }
+
+/** What `append` takes: line protocol as text or UTF-8 bytes, or consecutive pieces of it. */
+export type SpoolPayload = string | Buffer | readonly (string | Buffer)[];
 
 /** How much is waiting in the spool (appended durably, not yet acknowledged as shipped). */
 export interface SpoolDepth {
@@ -80,9 +92,24 @@ export interface SpoolStats {
 }
 
 interface PendingAppend {
-  readonly frame: Buffer;
+  /** The frame header, then the payload pieces. */
+  readonly header: Buffer;
+  readonly chunks: Buffer[];
+  readonly payloadBytes: number;
+  readonly lineCount: number | undefined;
+  readonly appendedAtMs: number;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
+}
+
+/** A durably written record whose payload is still in memory (see `SpoolOptions.memoryTailBytes`). */
+interface MemoryRecord {
+  readonly start: SpoolPosition;
+  readonly end: SpoolPosition;
+  readonly chunks: Buffer[];
+  readonly payloadBytes: number;
+  lineCount: number | undefined;
+  readonly appendedAtMs: number;
 }
 
 interface WriteSegment {
@@ -92,6 +119,7 @@ interface WriteSegment {
 }
 
 const DEFAULT_MAX_SEGMENT_BYTES = 64 * 1024 * 1024;
+const DEFAULT_MEMORY_TAIL_BYTES = 64 * 1024 * 1024;
 const SEGMENT_DIGITS = 20;
 const READ_CHUNK_BYTES = 1024 * 1024;
 
@@ -105,6 +133,10 @@ const READ_CHUNK_BYTES = 1024 * 1024;
  *   segments are deleted.
  * - `recover()` (run by `Spool.open`) reads from the checkpoint, cuts a torn last record, and moves
  *   damaged records aside (corrupt/, reported as SPOOL_CORRUPT) — nothing is dropped silently.
+ * - The payloads of the newest unshipped records stay in memory as appended (bounded), and `read`
+ *   serves them from there: the shipper does not read back, copy or re-check what this process
+ *   just wrote and synced. Anything older (after a restart, or behind a long outage) comes from
+ *   the files, checked frame by frame.
  *
  * Delivery is at-least-once: after a crash between a write to InfluxDB and the checkpoint, the
  * records after the checkpoint are shipped again (harmless: same series + timestamp overwrites).
@@ -131,6 +163,10 @@ export class Spool {
   private checkpointTimer: NodeJS.Timeout | undefined;
   private pendingRecords = 0;
   private pending: PendingAppend[] = [];
+  private readonly memoryTailBytes: number;
+  /** Records in memory, oldest first, contiguous, all after the checkpoint. */
+  private memory: MemoryRecord[] = [];
+  private memoryBytes = 0;
   private committing: Promise<void> | undefined;
   private commitScheduled = false;
   private failure: FinmonError | undefined;
@@ -147,6 +183,7 @@ export class Spool {
     this.clock = options.clock ?? systemClock;
     this.maxSegmentBytes = options.maxSegmentBytes ?? DEFAULT_MAX_SEGMENT_BYTES;
     this.checkpointEveryMs = options.checkpointEveryMs ?? 200;
+    this.memoryTailBytes = options.memoryTailBytes ?? DEFAULT_MEMORY_TAIL_BYTES;
     this.events.setMaxListeners(0);
   }
 
@@ -307,19 +344,28 @@ export class Spool {
   }
 
   /**
-   * Appends line protocol (text, or its UTF-8 bytes as received) as one record. Resolves once it is
-   * durably on disk; rejects (STORAGE_UNAVAILABLE) when the disk write fails. Trailing newlines are
-   * dropped; empty input is a no-op.
+   * Appends line protocol (text, its UTF-8 bytes as received, or consecutive pieces of either) as
+   * one record. Resolves once it is durably on disk; rejects (STORAGE_UNAVAILABLE) when the disk
+   * write fails. Trailing newlines are dropped; empty input is a no-op. `lineCount`, when the caller
+   * knows it, is the record's number of lines (saves counting them); it must be exact. Buffers
+   * given are kept (not copied) until the record is shipped: do not change them.
    */
-  append(lines: string | Buffer): Promise<void> {
+  append(lines: SpoolPayload, lineCount?: number): Promise<void> {
     if (!this.recovered) return Promise.reject(new Error('Spool.append() before recover()'));
     if (this.closed) return Promise.reject(new FinmonError(ErrorCodes.STORAGE_UNAVAILABLE, `spool ${this.dir} is closed`, 503, true));
     if (this.failure) return Promise.reject(this.failure);
-    const payload = typeof lines === 'string' ? textPayload(lines) : bytesPayload(lines);
-    if (payload.length === 0) return Promise.resolve();
-    const frame = encodeFrame(payload, this.clock.now());
+    const chunks = payloadChunks(lines);
+    let payloadBytes = 0;
+    let crc = 0;
+    for (const chunk of chunks) {
+      payloadBytes += chunk.length;
+      crc = crc32(chunk, crc);
+    }
+    if (payloadBytes === 0) return Promise.resolve();
+    const appendedAtMs = this.clock.now();
+    const header = frameHeader(payloadBytes, crc, appendedAtMs);
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ frame, resolve, reject });
+      this.pending.push({ header, chunks, payloadBytes, lineCount, appendedAtMs, resolve, reject });
       this.scheduleCommit();
     });
   }
@@ -343,6 +389,8 @@ export class Spool {
   ): Promise<{ records: SpoolRecord[]; next: SpoolPosition }> {
     const maxLines = limits.maxLines ?? 5_000;
     const maxBytes = limits.maxBytes ?? 16 * 1024 * 1024;
+    const inMemory = this.readMemory(this.normalize(from), maxLines, maxBytes);
+    if (inMemory !== undefined) return inMemory;
     const records: SpoolRecord[] = [];
     let lines = 0;
     let bytes = 0;
@@ -370,7 +418,7 @@ export class Spool {
           const lineCount = countLines(found.payload);
           if (records.length > 0 && (lines + lineCount > maxLines || bytes + found.payload.length > maxBytes)) break reading;
           const end = { segment: position.segment, offset: absolute + found.length };
-          records.push({ start: recordStart, end, payload: found.payload, lineCount, appendedAtMs: found.appendedAtMs });
+          records.push({ start: recordStart, end, payload: found.payload, chunks: [found.payload], lineCount, appendedAtMs: found.appendedAtMs });
           lines += lineCount;
           bytes += found.payload.length;
           position = end;
@@ -412,6 +460,7 @@ export class Spool {
     }
     this.checkpointPosition = this.normalize(last.end);
     this.pendingRecords = Math.max(0, this.pendingRecords - records.length);
+    this.dropShippedFromMemory();
     if (this.checkpointTimer !== undefined) return;
     const wait = this.lastCheckpointWriteMs + this.checkpointEveryMs - Date.now();
     if (wait <= 0) {
@@ -516,7 +565,7 @@ export class Spool {
         continue;
       }
       try {
-        await this.commit(batch.map((p) => p.frame));
+        await this.commit(batch);
         this.stats.appends += batch.length;
         this.pendingRecords += batch.length;
         for (const p of batch) p.resolve();
@@ -539,31 +588,35 @@ export class Spool {
   }
 
   /** Writes frames (rolling segments as needed) and fdatasyncs; on failure cuts the partial write. */
-  private async commit(frames: Buffer[]): Promise<void> {
-    let group: Buffer[] = [];
+  private async commit(appends: PendingAppend[]): Promise<void> {
+    let group: PendingAppend[] = [];
     let groupBytes = 0;
-    for (const frame of frames) {
+    for (const append of appends) {
+      const frameBytes = FRAME_HEADER_BYTES + append.payloadBytes;
       const segment = this.writeSegment!;
-      if (segment.size + groupBytes > 0 && segment.size + groupBytes + frame.length > this.maxSegmentBytes) {
+      if (segment.size + groupBytes > 0 && segment.size + groupBytes + frameBytes > this.maxSegmentBytes) {
         if (group.length > 0) await this.writeGroup(group, groupBytes);
         group = [];
         groupBytes = 0;
         if (this.writeSegment!.size > 0) await this.rollSegment();
       }
-      group.push(frame);
-      groupBytes += frame.length;
+      group.push(append);
+      groupBytes += frameBytes;
     }
     if (group.length > 0) await this.writeGroup(group, groupBytes);
   }
 
-  private async writeGroup(group: Buffer[], groupBytes: number): Promise<void> {
+  /** One gathered write (headers and payload pieces as they are, no copy) and one fdatasync. */
+  private async writeGroup(group: PendingAppend[], groupBytes: number): Promise<void> {
     const segment = this.writeSegment!;
-    const data = group.length === 1 ? group[0]! : Buffer.concat(group, groupBytes);
+    let buffers: Buffer[] = [];
+    for (const append of group) buffers.push(append.header, ...append.chunks);
     try {
       let written = 0;
-      while (written < data.length) {
-        const { bytesWritten } = await segment.handle.write(data, written, data.length - written, segment.size + written);
+      while (written < groupBytes) {
+        const { bytesWritten } = await segment.handle.writev(buffers, segment.size + written);
         written += bytesWritten;
+        if (written < groupBytes) buffers = skipBytes(buffers, bytesWritten);
       }
       await segment.handle.datasync();
     } catch (error) {
@@ -582,10 +635,80 @@ export class Spool {
       }
       throw error;
     }
-    segment.size += data.length;
+    let offset = segment.size;
+    for (const append of group) {
+      const end = offset + FRAME_HEADER_BYTES + append.payloadBytes;
+      this.keepInMemory({
+        start: { segment: segment.id, offset },
+        end: { segment: segment.id, offset: end },
+        chunks: append.chunks,
+        payloadBytes: append.payloadBytes,
+        lineCount: append.lineCount,
+        appendedAtMs: append.appendedAtMs,
+      });
+      offset = end;
+    }
+    segment.size += groupBytes;
     this.segmentSizes.set(segment.id, segment.size);
     this.stats.commits++;
-    this.stats.appendedBytes += data.length;
+    this.stats.appendedBytes += groupBytes;
+  }
+
+  // ---- the in-memory tail ----
+
+  private keepInMemory(record: MemoryRecord): void {
+    if (this.memoryTailBytes <= 0) return;
+    this.memory.push(record);
+    this.memoryBytes += record.payloadBytes;
+    while (this.memoryBytes > this.memoryTailBytes && this.memory.length > 0) {
+      this.memoryBytes -= this.memory.shift()!.payloadBytes;
+    }
+  }
+
+  private dropShippedFromMemory(): void {
+    const checkpoint = this.checkpointPosition;
+    let drop = 0;
+    while (drop < this.memory.length && comparePositions(this.memory[drop]!.end, checkpoint) <= 0) {
+      this.memoryBytes -= this.memory[drop]!.payloadBytes;
+      drop++;
+    }
+    if (drop > 0) this.memory.splice(0, drop);
+  }
+
+  /** Records from `position` (normalized) when it is the start of a record still in memory. */
+  private readMemory(
+    position: SpoolPosition,
+    maxLines: number,
+    maxBytes: number,
+  ): { records: SpoolRecord[]; next: SpoolPosition } | undefined {
+    const memory = this.memory;
+    // Binary search for the record starting at `position` (starts increase).
+    let lo = 0;
+    let hi = memory.length - 1;
+    let index = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const order = comparePositions(memory[mid]!.start, position);
+      if (order === 0) {
+        index = mid;
+        break;
+      }
+      if (order < 0) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    if (index < 0) return undefined;
+    const records: SpoolRecord[] = [];
+    let lines = 0;
+    let bytes = 0;
+    for (let i = index; i < memory.length; i++) {
+      const record = memory[i]!;
+      record.lineCount ??= countChunkLines(record.chunks);
+      if (records.length > 0 && (lines + record.lineCount > maxLines || bytes + record.payloadBytes > maxBytes)) break;
+      records.push(new MemorySpoolRecord(record.start, record.end, record.chunks, record.lineCount, record.appendedAtMs));
+      lines += record.lineCount;
+      bytes += record.payloadBytes;
+    }
+    return { records, next: this.normalize(records[records.length - 1]!.end) };
   }
 
   private async rollSegment(): Promise<void> {
@@ -709,18 +832,73 @@ export class Spool {
   }
 }
 
-/** The UTF-8 bytes of `text` without trailing line breaks. */
-function textPayload(text: string): Buffer {
-  let end = text.length;
-  while (end > 0 && (text.charCodeAt(end - 1) === 10 || text.charCodeAt(end - 1) === 13)) end--;
-  return Buffer.from(end === text.length ? text : text.slice(0, end), 'utf8');
+/** A record served from memory; `payload` joins the pieces only when asked. */
+class MemorySpoolRecord implements SpoolRecord {
+  private joined: Buffer | undefined;
+  constructor(
+    readonly start: SpoolPosition,
+    readonly end: SpoolPosition,
+    readonly chunks: readonly Buffer[],
+    readonly lineCount: number,
+    readonly appendedAtMs: number,
+  ) {}
+  get payload(): Buffer {
+    this.joined ??= this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+    return this.joined;
+  }
 }
 
-/** `bytes` without trailing line breaks (a view, not a copy). */
-function bytesPayload(bytes: Buffer): Buffer {
-  let end = bytes.length;
-  while (end > 0 && (bytes[end - 1] === 10 || bytes[end - 1] === 13)) end--;
-  return end === bytes.length ? bytes : bytes.subarray(0, end);
+/** The payload as non-empty UTF-8 pieces, trailing line breaks dropped (views, not copies). */
+function payloadChunks(lines: SpoolPayload): Buffer[] {
+  const pieces = typeof lines === 'string' || Buffer.isBuffer(lines) ? [lines] : lines;
+  const chunks: Buffer[] = [];
+  for (const piece of pieces) {
+    const chunk = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
+    if (chunk.length > 0) chunks.push(chunk);
+  }
+  while (chunks.length > 0) {
+    const last = chunks[chunks.length - 1]!;
+    let end = last.length;
+    while (end > 0 && (last[end - 1] === 10 || last[end - 1] === 13)) end--;
+    if (end > 0) {
+      if (end < last.length) chunks[chunks.length - 1] = last.subarray(0, end);
+      break;
+    }
+    chunks.pop();
+  }
+  return chunks;
+}
+
+/** Lines in a payload given as pieces (newline-separated, no trailing newline). */
+function countChunkLines(chunks: readonly Buffer[]): number {
+  if (chunks.length === 1) return countLines(chunks[0]!);
+  let lines = 1;
+  for (const chunk of chunks) lines += countLines(chunk) - 1;
+  return lines;
+}
+
+/** `buffers` without their first `bytes` bytes (after a partial gathered write). */
+function skipBytes(buffers: Buffer[], bytes: number): Buffer[] {
+  let skip = bytes;
+  let i = 0;
+  while (i < buffers.length && skip >= buffers[i]!.length) skip -= buffers[i++]!.length;
+  const rest = buffers.slice(i);
+  if (rest.length > 0 && skip > 0) rest[0] = rest[0]!.subarray(skip);
+  return rest;
+}
+
+/**
+ * The 24-byte header of a record frame (the layout of spool-frame.ts, which `encodeFrame` writes
+ * for a whole payload; this one lets the payload be written from its pieces without joining them).
+ */
+export function frameHeader(payloadBytes: number, payloadCrc: number, appendedAtMs: number): Buffer {
+  const header = Buffer.allocUnsafe(FRAME_HEADER_BYTES);
+  header.writeUInt32LE(payloadBytes, 0);
+  header.writeUInt32LE(payloadCrc, 4);
+  header.writeUInt32LE(FrameKind.record, 8);
+  header.writeDoubleLE(appendedAtMs, 12);
+  header.writeUInt32LE(crc32(header.subarray(0, 20)), 20);
+  return header;
 }
 
 function pad(n: number): string {

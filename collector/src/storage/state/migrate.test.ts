@@ -1,3 +1,4 @@
+import { ALL_STATE_TABLES as ALL_TABLES } from './test-support/all-state-tables';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { sql, type Kysely, type Migration } from 'kysely';
@@ -8,6 +9,7 @@ import { stateMigrations } from './migrations';
 import { createTestStateLocation, TEST_DIALECTS, type TestStateLocation } from './test-support/state-db-fixtures';
 
 /** Names of finmon's tables that exist, as seen through kysely's introspection. */
+
 async function tableNames(state: StateDb, schema: string | undefined): Promise<string[]> {
   const tables = await state.db.introspection.getTables();
   return tables
@@ -50,9 +52,9 @@ describe.each(TEST_DIALECTS)('migrateStateDb on %s', (dialect) => {
 
   it('creates the tables on the first run and does nothing on the second', async () => {
     const options = { ...(migrationTableSchema() ? { migrationTableSchema: migrationTableSchema() } : {}) };
-    expect(await migrateStateDb(state.db, options)).toEqual(['0001_api_tokens_and_kv_state']);
+    expect(await migrateStateDb(state.db, options)).toEqual(Object.keys(stateMigrations).sort());
     expect(await migrateStateDb(state.db, options)).toEqual([]);
-    expect(await tableNames(state, migrationTableSchema())).toEqual(['api_tokens', 'kv_state']);
+    expect(await tableNames(state, migrationTableSchema())).toEqual(ALL_TABLES);
   });
 
   it('applies only the migrations added since the last run', async () => {
@@ -60,13 +62,13 @@ describe.each(TEST_DIALECTS)('migrateStateDb on %s', (dialect) => {
     await migrateStateDb(state.db, options);
     const later: Migration = {
       up: async (db: Kysely<any>) => {
-        await db.schema.createTable('alert_state').addColumn('id', 'text', (c) => c.primaryKey()).execute();
+        await db.schema.createTable('later_feature').addColumn('id', 'text', (c) => c.primaryKey()).execute();
       },
     };
-    const extended = { ...stateMigrations, '0002_alert_state': later };
-    expect(await migrateStateDb(state.db, { ...options, migrations: extended })).toEqual(['0002_alert_state']);
+    const extended = { ...stateMigrations, '9999_later_feature': later };
+    expect(await migrateStateDb(state.db, { ...options, migrations: extended })).toEqual(['9999_later_feature']);
     expect(await migrateStateDb(state.db, { ...options, migrations: extended })).toEqual([]);
-    expect(await tableNames(state, migrationTableSchema())).toEqual(['alert_state', 'api_tokens', 'kv_state']);
+    expect(await tableNames(state, migrationTableSchema())).toEqual([...ALL_TABLES, 'later_feature'].sort());
   });
 
   it('rolls a failing run back and names the failing migration', async () => {
@@ -79,14 +81,14 @@ describe.each(TEST_DIALECTS)('migrateStateDb on %s', (dialect) => {
     };
     const error = await migrateStateDb(state.db, {
       ...options,
-      migrations: { ...stateMigrations, '0002_broken': broken },
+      migrations: { ...stateMigrations, '9999_broken': broken },
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FinmonError);
-    expect(error).toMatchObject({ code: ErrorCodes.STORAGE_REJECTED, message: expect.stringContaining('0002_broken') });
+    expect(error).toMatchObject({ code: ErrorCodes.STORAGE_REJECTED, message: expect.stringContaining('9999_broken') });
     // The whole run was one transaction: not even 0001's tables remain.
     expect(await tableNames(state, migrationTableSchema())).not.toContain('half_done');
     expect(await tableNames(state, migrationTableSchema())).not.toContain('api_tokens');
-    expect(await migrateStateDb(state.db, options)).toEqual(['0001_api_tokens_and_kv_state']);
+    expect(await migrateStateDb(state.db, options)).toEqual(Object.keys(stateMigrations).sort());
   });
 
   // In one process better-sqlite3 connections cannot wait for each other; SQLite has the test below.
@@ -94,7 +96,7 @@ describe.each(TEST_DIALECTS)('migrateStateDb on %s', (dialect) => {
     const other = await location.open({ migrate: false });
     const options = { migrationTableSchema: migrationTableSchema() };
     const [a, b] = await Promise.all([migrateStateDb(state.db, options), migrateStateDb(other.db, options)]);
-    expect([...a, ...b]).toEqual(['0001_api_tokens_and_kv_state']);
+    expect([...a, ...b].sort()).toEqual(Object.keys(stateMigrations).sort());
   });
 
   (dialect === 'sqlite' ? it : it.skip)('waits for another process holding the write lock instead of failing', async () => {
@@ -113,7 +115,7 @@ describe.each(TEST_DIALECTS)('migrateStateDb on %s', (dialect) => {
     );
     await once(holder.stdout!, 'data');
     const started = performance.now();
-    expect(await migrateStateDb(state.db)).toEqual(['0001_api_tokens_and_kv_state']);
+    expect(await migrateStateDb(state.db)).toEqual(Object.keys(stateMigrations).sort());
     expect(performance.now() - started).toBeGreaterThan(200);
     await once(holder, 'exit');
   });

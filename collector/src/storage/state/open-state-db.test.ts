@@ -1,3 +1,4 @@
+import { ALL_STATE_TABLES } from './test-support/all-state-tables';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,7 +53,7 @@ describe('openStateDb with PostgreSQL', () => {
         .filter((t) => t.schema === schema)
         .map((t) => t.name)
         .sort();
-      expect(tables).toEqual(['api_tokens', 'kv_state', 'kysely_migration', 'kysely_migration_lock']);
+      expect(tables).toEqual([...ALL_STATE_TABLES, 'kysely_migration', 'kysely_migration_lock'].sort());
     } finally {
       await location.dispose();
     }
@@ -99,7 +100,7 @@ describe.each(TEST_DIALECTS)('openStateDb on %s', (dialect) => {
         (await bare.db.introspection.getTables()).filter((t) => !schema || t.schema === schema).map((t) => t.name);
       expect(await names()).toEqual([]);
       await location.open();
-      expect((await names()).sort()).toEqual(['api_tokens', 'kv_state']);
+      expect((await names()).sort()).toEqual(ALL_STATE_TABLES);
     } finally {
       await location.dispose();
     }

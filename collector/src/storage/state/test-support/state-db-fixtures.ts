@@ -53,7 +53,17 @@ export function createTestStateLocation(dialect: TestDialect): TestStateLocation
     dialect,
     options,
     async open(overrides = {}) {
-      const state = await openStateDb({ ...options, ...overrides });
+      let state: StateDb;
+      try {
+        state = await openStateDb({ ...options, ...overrides });
+      } catch (error) {
+        // Under heavy parallel load PostgreSQL has twice answered a migration right after
+        // `create schema if not exists` with "schema … does not exist" (cause not found yet; see
+        // the session notes). One retry keeps such runs green; a second failure is real.
+        if (!(error instanceof Error && /schema "[^"]+" does not exist/.test(error.message))) throw error;
+        process.stderr.write(`state-db-fixtures: retrying open after: ${error.message}\n`);
+        state = await openStateDb({ ...options, ...overrides });
+      }
       opened.push(state);
       return state;
     },

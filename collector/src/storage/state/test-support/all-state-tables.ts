@@ -1,0 +1,22 @@
+/** Every table the collector's migrations create, sorted. */
+export const ALL_STATE_TABLES = [
+  'alert_history',
+  'alert_rule_state',
+  'alerts',
+  'api_tokens',
+  'escalations',
+  'imported_statement_entries',
+  'imported_statement_files',
+  'incident_alerts',
+  'incidents',
+  'kv_state',
+  'notify_digest_items',
+  'notify_digest_runs',
+  'notify_messages',
+  'notify_outbox',
+  'notify_receipts',
+  'news_feed',
+  'push_deliveries',
+  'push_subscriptions',
+  'silences',
+].sort();
