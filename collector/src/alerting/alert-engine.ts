@@ -250,19 +250,28 @@ export class AlertEngine {
     return this.end(out);
   }
 
-  /** Changes to persist since the last call (see AlertStore.apply). */
-  drainChanges(): AlertChanges {
+  /**
+   * Changes to persist since the last call (see AlertStore.apply). With `ruleStates: false` the
+   * rules' per-series state stays pending for a later call: alerts must be saved at every
+   * transition, while the rules' state (last seen, hysteresis, detector state) changes with nearly
+   * every point and is saved on an interval instead.
+   */
+  drainChanges(options: { ruleStates?: boolean } = {}): AlertChanges {
     const { alerts, history } = this.lifecycle.drainChanges();
     const ruleStates: RuleStateChange[] = [];
+    if (options.ruleStates !== false) this.drainRuleStates(ruleStates);
+    const staleRuleStates = this.staleRuleStates;
+    this.staleRuleStates = [];
+    return { alerts, history, ruleStates, staleRuleStates };
+  }
+
+  private drainRuleStates(ruleStates: RuleStateChange[]): void {
     for (const slot of this.rules.slots) {
       const { key, version } = slot.binding;
       for (const change of slot.evaluator.series.drainDirty()) {
         ruleStates.push({ ruleKey: key, version, series: change.series, persisted: change.persisted });
       }
     }
-    const staleRuleStates = this.staleRuleStates;
-    this.staleRuleStates = [];
-    return { alerts, history, ruleStates, staleRuleStates };
   }
 
   /** Alerts in memory: open ones and those resolved within the retention (see AlertLifecycle.list). */

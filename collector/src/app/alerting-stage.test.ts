@@ -154,6 +154,44 @@ describe('AlertingStage: points → alert → incident → escalation → outbox
     expect([...pagedRecipients].every((r) => told.has(r))).toBe(true);
   });
 
+  it('saves pending episodes with the periodic save and tells listeners only what people hear of; batches queued meanwhile are evaluated together', async () => {
+    await stage.stop();
+    const heard: string[] = [];
+    stage = await AlertingStage.start({
+      db: state.db,
+      config,
+      clock,
+      logger: silentLogger(),
+      channels: channels(),
+      tickMs: 60_000,
+      persistMs: 3_600_000,
+      onTransitions: [async (ts) => void heard.push(...ts.map((t) => `${t.alert.ruleId}:${t.from ?? 'none'}→${t.to}`))],
+    });
+    const saves = jest.spyOn(stage.alerts, 'apply');
+    // Uptime dips below 99.9 % (pending for 25 minutes) and recovers: nobody hears of it, nothing is written yet.
+    stage.onPoints([pointAt('platform_uptime', { service: 'api' }, 99.2, T0)]);
+    await stage.settle();
+    const [pending] = stage.listAlerts({ kpi: 'platform_uptime', state: 'pending' });
+    expect(pending).toMatchObject({ ruleId: 'uptime-warning' });
+    stage.onPoints([pointAt('platform_uptime', { service: 'api' }, 99.99, T0 + 60_000)]);
+    await stage.settle();
+    expect(heard).toEqual([]);
+    expect(saves).not.toHaveBeenCalled();
+    expect(await stage.alerts.getAlert(pending!.fingerprint)).toBeUndefined();
+
+    // Five batches arrive while the queue is busy, each with an account running low: one evaluation
+    // step, one save, five alerts heard of.
+    for (let i = 0; i < 5; i++) {
+      stage.onPoints([pointAt('bank_balance', { account: `ops-${i}`, bank: 'jpm', currency: 'USD' }, 120_000, T0 + 120_000 + i)]);
+    }
+    await stage.settle();
+    expect(saves).toHaveBeenCalledTimes(1);
+    expect(heard).toEqual(Array.from({ length: 5 }, () => 'account-low:none→firing'));
+    // The save took the pending episode along: its audit trail is complete.
+    const stored = await stage.alerts.getAlert(pending!.fingerprint);
+    expect(stored?.history.map((h) => `${h.from ?? 'none'}→${h.to}`)).toEqual(['none→pending', 'pending→resolved']);
+  });
+
   it('silences through the API: a matching alert raises no page, and bad requests name the problem', async () => {
     const bad = await app.inject({
       method: 'POST',

@@ -5,6 +5,7 @@ import type { Actor, Alert, AlertTransition, Dispatch, Incident } from '../alert
 import { RESOLVED_RETENTION_MS } from '../alerting/lifecycle/lifecycle-timing';
 import type { RuleKindRegistry } from '../alerting/rules/rule-kind-registry';
 import type { AlertStore } from '../alerting/store/alert-store';
+import { newsworthy } from '../alerting/pending-episode';
 import { SqlAlertStore } from '../alerting/store/sql-alert-store';
 import type { ConfigPair } from '../config/config-loader';
 import { SqlSilenceStore } from '../consolidation/sql-silence-store';
@@ -37,12 +38,17 @@ export interface AlertingStageOptions {
   readonly deliveryMetrics?: DeliveryMetrics;
   readonly digestData?: DigestDataSource;
   readonly links?: DashboardLinks;
+  /** Listeners of the transitions people hear of (not pending episodes; see pending-episode.ts). */
   readonly onTransitions?: readonly TransitionListener[];
   /** Counts rule evaluations for /metrics (called with the engine's running total). */
   readonly onEvaluations?: (total: number) => void;
   /** Real ms between timer ticks (no-data rules, group and escalation timers). Default 1000. */
   readonly tickMs?: number;
-  /** Real ms between saves of the rules' per-series state when no alert changed. Default 5000. */
+  /**
+   * Real ms between saves of the rules' per-series state and of pending alerts. Default 30,000:
+   * after a crash, rules resume from state at most this old (the KPI engine rebuilds from InfluxDB,
+   * and a `for` timer restarts at most this late).
+   */
   readonly persistMs?: number;
   /** Outbox worker options (tests shorten the idle wait). */
   readonly notifierPollMs?: number;
@@ -65,10 +71,15 @@ export interface AlertingStageOptions {
  * before consolidating them, and the incident manager stores its dispatches in the outbox before it
  * moves on, so a restart neither forgets an alert nor loses a page.
  */
+/** See AlertingStageOptions.persistMs. */
+export const DEFAULT_PERSIST_MS = 30_000;
+
 export class AlertingStage {
   private queue: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private lastPersistAt = 0;
+  /** Point batches received while the queue was busy, evaluated together by one queued step. */
+  private waitingPoints: (readonly Point[])[] | undefined;
   private stopped = false;
   private paused = false;
 
@@ -134,12 +145,26 @@ export class AlertingStage {
     this.timer.unref();
   }
 
-  /** The pipeline's points listener: evaluates the points' rules (queued, in order). */
+  /**
+   * The pipeline's points listener: evaluates the points' rules (queued, in order). Batches that
+   * arrive while the queue is busy join one waiting step, so a burst of batches is evaluated,
+   * saved and consolidated once rather than once per batch.
+   */
   onPoints(points: readonly Point[]): void {
-    if (this.stopped || this.paused) return;
-    void this.run(() => this.engine.onPoints(points, this.options.clock.now())).catch((err) =>
-      this.log.error({ err }, 'evaluating rules failed for a batch of points'),
-    );
+    if (this.stopped || this.paused || points.length === 0) return;
+    if (this.waitingPoints !== undefined) {
+      this.waitingPoints.push(points);
+      return;
+    }
+    const batches: (readonly Point[])[] = [points];
+    this.waitingPoints = batches;
+    void this.run(() => {
+      this.waitingPoints = undefined;
+      const now = this.options.clock.now();
+      const transitions: AlertTransition[] = [];
+      for (const batch of batches) for (const t of this.engine.onPoints(batch, now)) transitions.push(t);
+      return transitions;
+    }).catch((err) => this.log.error({ err }, 'evaluating rules failed for a batch of points'));
   }
 
   /** The scheduler's run-finished listener: a source's error streak raises a system alert. */
@@ -245,19 +270,24 @@ export class AlertingStage {
       const transitions = step();
       const now = this.options.clock.now();
       this.options.onEvaluations?.(this.engine.stats().evaluations);
-      if (transitions.length > 0 || now - this.lastPersistAt >= (this.options.persistMs ?? 5000)) {
-        this.lastPersistAt = now;
-        await this.alerts.apply(this.engine.drainChanges());
+      // Alerts are saved before anyone hears of them. Pending episodes (nobody hears of them) and
+      // the rules' per-series state, which nearly every point changes, are saved on an interval:
+      // after a crash a `for` timer restarts at most that interval late.
+      const news = newsworthy(transitions);
+      const periodic = now - this.lastPersistAt >= (this.options.persistMs ?? DEFAULT_PERSIST_MS);
+      if (news.length > 0 || periodic) {
+        if (periodic) this.lastPersistAt = now;
+        await this.alerts.apply(this.engine.drainChanges({ ruleStates: periodic }));
       }
-      if (transitions.length === 0) return transitions;
+      if (news.length === 0) return transitions;
       for (const listener of this.options.onTransitions ?? []) {
         try {
-          await listener(transitions);
+          await listener(news);
         } catch (err) {
           this.log.error({ err }, 'an alert transition listener failed; the alerts are saved');
         }
       }
-      const dispatches = await this.incidents.onTransitions(transitions, now);
+      const dispatches = await this.incidents.onTransitions(news, now);
       if (dispatches.length > 0) this.logDispatches(dispatches);
       return transitions;
     });

@@ -1,9 +1,12 @@
 /**
- * npm run bench:ingest [-- --seconds 20 --series 10000 --batch 5000 --clients 2]
+ * npm run bench:ingest [-- --seconds 20 --series 10000 --batch 5000 --clients 2 --values steady|flapping]
  *
  * Sends the same line-protocol load (10,000 series of catalog KPIs with realistic tags, batches of
  * 5,000) for the same time first straight to influxd's /write, then to the collector's
- * /api/v1/write (a real collector process: parse, validate, KPI engine, durable spool, shipper).
+ * /api/v1/write (a real collector process with the example configuration: parse, validate, KPI
+ * engine, alert rules, durable spool, shipper). Each phase writes to an influxd of its own, started
+ * empty. Values are steady by default (the rules stay quiet, as on a normal day); `--values
+ * flapping` drives thousands of uptime series across their threshold to measure an alert storm.
  * The collector's rate counts only points that are in InfluxDB: acknowledged points divided by the
  * time from the first request until its spool has drained. Last line:
  *   ingest collector_pts_s=N influx_pts_s=M ratio=R rss_mb=S
@@ -17,24 +20,32 @@ import { createLogger } from '../core/logger';
 import { InfluxClient } from '../storage/influx/influx-client';
 import { findFreePort, startInfluxd } from '../storage/influx/influxd-launcher';
 import { COLLECTOR_NODE_FLAGS } from '../runtime/node-flags';
-import { BatchMaker, buildSeriesPrefixes, LOAD_KPIS } from './line-protocol-load';
+import { BatchMaker, buildSeriesPrefixes, LOAD_KPIS, type LoadValues } from './line-protocol-load';
 
 interface Options {
   seconds: number;
   series: number;
   batch: number;
   clients: number;
+  values: LoadValues;
 }
 
+const USAGE = 'usage: ingest-bench [--seconds N] [--series N] [--batch N] [--clients N] [--values steady|flapping]';
+
 function parseOptions(argv: readonly string[]): Options {
-  const options: Options = { seconds: 20, series: 10_000, batch: 5_000, clients: 2 };
+  const options: Options = { seconds: 20, series: 10_000, batch: 5_000, clients: 2, values: 'steady' };
   for (let i = 0; i < argv.length; i += 2) {
-    const name = argv[i]?.replace(/^--/, '') as keyof Options | undefined;
-    const value = Number(argv[i + 1]);
-    if (!name || !(name in options) || !Number.isFinite(value) || value <= 0) {
-      throw new Error(`usage: ingest-bench [--seconds N] [--series N] [--batch N] [--clients N] (got "${argv[i]} ${argv[i + 1]}")`);
+    const name = argv[i]?.replace(/^--/, '');
+    const text = argv[i + 1];
+    if (name === 'values' && (text === 'steady' || text === 'flapping')) {
+      options.values = text;
+      continue;
     }
-    options[name] = value;
+    const value = Number(text);
+    if (name === undefined || !['seconds', 'series', 'batch', 'clients'].includes(name) || !Number.isFinite(value) || value <= 0) {
+      throw new Error(`${USAGE} (got "${argv[i]} ${text}")`);
+    }
+    options[name as 'seconds' | 'series' | 'batch' | 'clients'] = value;
   }
   return options;
 }
@@ -115,23 +126,28 @@ async function main(): Promise<void> {
   const prefixes = buildSeriesPrefixes(options.series);
   const startNs = BigInt(Date.now() - 86_400_000) * 1_000_000n;
   let collector: ChildProcess | undefined;
-  const influxd = await startInfluxd({ dataDir: path.join(work, 'influxdb'), logger });
+  // Each phase gets an influxd of its own, started empty: the second phase must not pay for the
+  // first one's cache snapshots and compactions, which influxd runs after the writes stop.
+  const influxDirect = await startInfluxd({ dataDir: path.join(work, 'influxdb-direct'), logger });
+  let influxd: Awaited<ReturnType<typeof startInfluxd>> | undefined;
   try {
-    const direct = new InfluxClient({ url: influxd.url, database: 'bench_direct' });
+    const direct = new InfluxClient({ url: influxDirect.url, database: 'bench_direct' });
     await direct.createDatabase('bench_direct');
-
-    const influxPid = influxd.process.pid!;
-    const cpu = (extra: Record<string, number> = {}) => ({ influxd: cpuMs(influxPid), bench: cpuMs(process.pid), ...extra });
+    const cpuOf = (pid: number) => (extra: Record<string, number> = {}) => ({ influxd: cpuMs(pid), bench: cpuMs(process.pid), ...extra });
 
     // 1. Straight to influxd.
+    let cpu = cpuOf(influxDirect.process.pid!);
     const influxCpu0 = cpu();
-    const influxRun = await sendFor(options, new BatchMaker(prefixes, options.batch, startNs), `${influxd.url}/write?db=bench_direct&precision=ns`, {});
+    const influxRun = await sendFor(options, new BatchMaker(prefixes, options.batch, startNs, undefined, options.values), `${influxDirect.url}/write?db=bench_direct&precision=ns`, {});
     const influxRate = influxRun.acked / (influxRun.elapsedMs / 1000);
     const influxCpu1 = cpu();
     const influxStored = await countPoints(direct, 'bench_direct');
     console.log(`influxd: ${influxRun.acked} points acknowledged in ${(influxRun.elapsedMs / 1000).toFixed(1)} s (${influxStored} stored, ${influxRun.failed} failed)`);
+    await influxDirect.stop();
 
-    // 2. Through a real collector process.
+    // 2. Through a real collector process, writing to a fresh influxd.
+    influxd = await startInfluxd({ dataDir: path.join(work, 'influxdb-collector'), logger });
+    cpu = cpuOf(influxd.process.pid!);
     const port = await findFreePort();
     const token = `fm_bench_${randomBytes(24).toString('base64url')}`;
     // FINMON_BENCH_NODE_ARGS passes flags to the collector's node, e.g. "--cpu-prof" to profile it.
@@ -153,7 +169,7 @@ async function main(): Promise<void> {
     await waitFor('the collector to be ready', 60_000, async () => ((await fetch(`${base}/healthz`)).ok ? true : undefined));
     const auth = { authorization: `Bearer ${token}` };
     const collectorCpu0 = cpu({ collector: cpuMs(collector.pid!), collector_sys: cpuSplitMs(collector.pid!).system });
-    const collectorRun = await sendFor(options, new BatchMaker(prefixes, options.batch, startNs), `${base}/api/v1/write?precision=ns`, auth);
+    const collectorRun = await sendFor(options, new BatchMaker(prefixes, options.batch, startNs, undefined, options.values), `${base}/api/v1/write?precision=ns`, auth);
     const drainStarted = performance.now();
     await waitFor('the collector spool to drain into InfluxDB', 600_000, async () => {
       const health = (await (await fetch(`${base}/api/v1/health`, { headers: auth })).json()) as {
@@ -181,7 +197,8 @@ async function main(): Promise<void> {
   } finally {
     collector?.kill('SIGTERM');
     if (collector && collector.exitCode === null) await new Promise((r) => collector!.once('exit', r));
-    await influxd.stop();
+    await influxDirect.stop();
+    await influxd?.stop();
     rmSync(work, { recursive: true, force: true });
   }
 }

@@ -10,6 +10,8 @@ interface SeriesFamily {
   /** Tag name → how many distinct values to cycle through. */
   tags: Array<[name: string, values: readonly string[]]>;
   base: number;
+  /** How far a value strays from `base`, as a fraction of it (values stay inside base·(1 ± noise)). */
+  noise: number;
 }
 
 const REGIONS = ['na', 'emea', 'apac', 'latam', 'anz', 'dach', 'nordics', 'uki', 'france', 'iberia'];
@@ -24,12 +26,12 @@ function numbered(prefix: string, n: number): string[] {
 }
 
 const FAMILIES: SeriesFamily[] = [
-  { kpi: 'bank_balance', tags: [['account', numbered('acct', 500)], ['bank', BANKS], ['currency', CURRENCIES]], base: 2_500_000 },
-  { kpi: 'revenue', tags: [['region', REGIONS], ['product', PRODUCTS]], base: 40_000 },
-  { kpi: 'expenses', tags: [['department', DEPARTMENTS], ['region', REGIONS]], base: 25_000 },
-  { kpi: 'platform_uptime', tags: [['service', [...SERVICES, ...numbered('svc', 92)]]], base: 99.95 },
-  { kpi: 'response_time_p95', tags: [['service', [...SERVICES, ...numbered('svc', 92)]]], base: 180 },
-  { kpi: 'new_customers', tags: [['region', REGIONS], ['channel', ['direct', 'partner', 'self_serve']]], base: 12 },
+  { kpi: 'bank_balance', tags: [['account', numbered('acct', 500)], ['bank', BANKS], ['currency', CURRENCIES]], base: 2_500_000, noise: 0.002 },
+  { kpi: 'revenue', tags: [['region', REGIONS], ['product', PRODUCTS]], base: 40_000, noise: 0.05 },
+  { kpi: 'expenses', tags: [['department', DEPARTMENTS], ['region', REGIONS]], base: 25_000, noise: 0.05 },
+  { kpi: 'platform_uptime', tags: [['service', [...SERVICES, ...numbered('svc', 92)]]], base: 99.97, noise: 0.0002 },
+  { kpi: 'response_time_p95', tags: [['service', [...SERVICES, ...numbered('svc', 92)]]], base: 180, noise: 0.1 },
+  { kpi: 'new_customers', tags: [['region', REGIONS], ['channel', ['direct', 'partner', 'self_serve']]], base: 12, noise: 0.2 },
 ];
 
 /** The KPIs the load writes to (each family's measurement). */
@@ -63,11 +65,21 @@ export function buildSeriesPrefixes(count: number): string[] {
   return prefixes;
 }
 
-/** Base value of a prefix's KPI, so values look like the KPI they pretend to be. */
-function baseValue(prefix: string): number {
+/** The family of a prefix's KPI, so values look like the KPI they pretend to be. */
+function familyOf(prefix: string): SeriesFamily {
   const kpi = prefix.slice(0, prefix.indexOf(','));
-  return FAMILIES.find((f) => f.kpi === kpi)?.base ?? 1;
+  const family = FAMILIES.find((f) => f.kpi === kpi);
+  if (family === undefined) throw new Error(`no load family for KPI "${kpi}"`);
+  return family;
 }
+
+/**
+ * How values move. 'steady': each KPI strays within its own realistic range (uptime 99.95–99.99 %,
+ * balances ±0.2 %, latency ±10 %…), so the example rules stay quiet as they would on a normal
+ * day. 'flapping': every value strays ±1 %, which drives uptime across its 99.9 % threshold on
+ * nearly every point — an alert storm of thousands of series, to see what it costs.
+ */
+export type LoadValues = 'steady' | 'flapping';
 
 /**
  * Produces batches: batch b covers series [b*size, (b+1)*size) modulo the series count, at
@@ -75,13 +87,17 @@ function baseValue(prefix: string): number {
  */
 export class BatchMaker {
   private readonly bases: number[];
+  private readonly noises: number[];
   constructor(
     private readonly prefixes: readonly string[],
     private readonly batchSize: number,
     private readonly startNs: bigint,
     private readonly stepNs: bigint = 1_000_000_000n,
+    values: LoadValues = 'steady',
   ) {
-    this.bases = prefixes.map(baseValue);
+    const families = prefixes.map(familyOf);
+    this.bases = families.map((f) => f.base);
+    this.noises = families.map((f) => (values === 'flapping' ? 0.01 : f.noise));
   }
 
   /** The body of batch number `b` (0-based). */
@@ -94,7 +110,7 @@ export class BatchMaker {
       const s = idx % n;
       const round = Math.floor(idx / n);
       const ts = this.startNs + BigInt(round) * this.stepNs;
-      const value = this.bases[s]! * (1 + 0.01 * Math.sin(idx));
+      const value = this.bases[s]! * (1 + this.noises[s]! * Math.sin(idx));
       parts[j] = `${this.prefixes[s]}${value.toFixed(2)} ${ts}`;
     }
     return parts.join('\n') + '\n';

@@ -58,6 +58,11 @@ const NON_SERIES_TAGS = new Set(['kpi', 'scope', 'model']);
 let cachedPoint: Point | undefined;
 let cachedInput: RuleInput | undefined;
 let cachedKey = '';
+/**
+ * Series keys of value inputs by tag object: the ingest path hands every point of a series the
+ * same (interned, frozen) tags object, so the key is built once per series, not once per point.
+ */
+const keysByTags = new WeakMap<object, string>();
 
 /**
  * The series key of a point: its tags (without `kpi`/`scope`/`model` for measurement inputs),
@@ -66,6 +71,16 @@ let cachedKey = '';
 export function pointSeriesKey(point: Point, input: RuleInput): string {
   if (point === cachedPoint && input === cachedInput) return cachedKey;
   const tags = point.tags;
+  const frozen = input === VALUE_INPUT && Object.isFrozen(tags);
+  if (frozen) {
+    const known = keysByTags.get(tags);
+    if (known !== undefined) {
+      cachedPoint = point;
+      cachedInput = input;
+      cachedKey = known;
+      return known;
+    }
+  }
   const names = Object.keys(tags);
   if (names.length > 1) names.sort();
   let key = '';
@@ -77,6 +92,7 @@ export function pointSeriesKey(point: Point, input: RuleInput): string {
   cachedPoint = point;
   cachedInput = input;
   cachedKey = key;
+  if (frozen) keysByTags.set(tags, key);
   return key;
 }
 

@@ -76,6 +76,26 @@ describe('anomaly rule kind', () => {
     expect(details.upper as number).toBeGreaterThan(details.expected as number);
   });
 
+  it('learns at the KPI cadence: a burst of points within one day neither teaches the detector nor hides an anomaly', () => {
+    const { h } = harness();
+    const clock = new ManualClock(T0);
+    const rnd = noise(11);
+    expect(feed(h, clock, 0, 60, rnd)).toEqual([]);
+    // Day 60: 600 readings a minute apart, all at 45 % of normal. Learned one by one they would
+    // become the new normal and the alert would resolve; judged against the day's band it holds.
+    const low = 0.45 * WEEKLY[60 % 7]!;
+    const moved: string[] = [];
+    for (let i = 0; i < 600; i++) {
+      const at = T0 + 60 * DAY + i * 60_000;
+      clock.set(at);
+      h.now = at;
+      moved.push(...moves(h.value('revenue', SERIES, low * (1 + 0.001 * rnd()), at)));
+    }
+    expect(moved).toEqual(['rev-anomaly:none→firing']);
+    // The next day's normal value is learned and judged normal: resolved.
+    expect(feed(h, clock, 61, 62, rnd).map((e) => moves(e.transitions))).toEqual([['rev-anomaly:firing→resolved']]);
+  });
+
   it('fires only on the side `direction` names', () => {
     const cases: [string, number, string[]][] = [
       ['up', 2.5, ['a:none→firing']],

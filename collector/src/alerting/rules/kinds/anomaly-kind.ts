@@ -4,6 +4,7 @@ import type { Point } from '../../../core/point';
 import {
   createAnomalyDetector,
   restoreAnomalyDetector,
+  type AnomalyAssessment,
   type AnomalyDetectorSnapshot,
   type StreamingAnomalyDetector,
 } from '../../../analytics/anomaly/anomaly-detector';
@@ -58,6 +59,10 @@ interface AnomalyState {
   n: number;
   /** undefined until the first evaluation after learning (or after a reset). */
   active: boolean | undefined;
+  /** Time of the newest point the detector learned. */
+  learnedAt: number;
+  /** The detector's last judgement, for the points between two learned ones. */
+  last: AnomalyAssessment | undefined;
 }
 
 /** One series still learning what normal looks like. */
@@ -86,7 +91,15 @@ export interface AnomalyRuleKind extends RuleKind<'anomaly'> {
 function codecFor(cadenceMs: number) {
   const fresh = (rule: Rule) => createAnomalyDetector(kpiDetectorOptions(rule.seasonality, cadenceMs));
   return {
-    initial: (rule: Rule): AnomalyState => ({ detector: fresh(rule), first: undefined, t: -Infinity, n: 0, active: undefined }),
+    initial: (rule: Rule): AnomalyState => ({
+      detector: fresh(rule),
+      first: undefined,
+      t: -Infinity,
+      n: 0,
+      active: undefined,
+      learnedAt: -Infinity,
+      last: undefined,
+    }),
     encode: (s: AnomalyState) => ({
       d: s.detector.snapshot(),
       f: s.first ?? null,
@@ -99,12 +112,16 @@ function codecFor(cadenceMs: number) {
       try {
         const detector = restoreAnomalyDetector(json.d as unknown as AnomalyDetectorSnapshot);
         const first = finiteOr(json.f, undefined);
+        const t = finiteOr(json.t, -Infinity);
         return {
           detector,
           first,
-          t: finiteOr(json.t, -Infinity),
+          t,
           n: finiteOr(json.n, 0),
           active: typeof json.a === 'boolean' ? json.a : undefined,
+          // The next point after a restart is learned (and judged afresh).
+          learnedAt: -Infinity,
+          last: undefined,
         };
       } catch {
         return undefined;
@@ -118,11 +135,16 @@ class AnomalyEvaluator implements RuleEvaluator {
   readonly series: SeriesTable<AnomalyState, Rule>;
   private readonly minHistoryMs = new Map<string, number>();
 
+  /** Least time between two points the detector learns: half the KPI's cadence. */
+  private readonly learnEveryMs: number;
+
   constructor(
     readonly binding: RuleBinding<RuleOfType<'anomaly'>>,
     private readonly bands: BandSink | undefined,
   ) {
-    this.series = new SeriesTable<AnomalyState, Rule>(binding.rule, codecFor(durationMs(binding.kpi.cadence)));
+    const cadenceMs = durationMs(binding.kpi.cadence);
+    this.series = new SeriesTable<AnomalyState, Rule>(binding.rule, codecFor(cadenceMs));
+    this.learnEveryMs = cadenceMs / 2;
   }
 
   minHistoryOf(rule: Rule): number {
@@ -137,9 +159,17 @@ class AnomalyEvaluator implements RuleEvaluator {
     if (point.time <= s.t) return entry as SeriesEntry;
     s.t = point.time;
     if (s.first === undefined) s.first = point.time;
-    const a = s.detector.update(point.time, point.value);
-    s.n++;
-    this.series.touch(entry);
+    // The detector learns at the KPI's cadence: its windows and seasonal buckets are sized for it,
+    // so a source sending faster would shrink a week's window to minutes. Points in between are
+    // judged against the band of the last learned one.
+    let a = s.last;
+    if (a === undefined || point.time - s.learnedAt >= this.learnEveryMs) {
+      a = s.detector.update(point.time, point.value);
+      s.last = a;
+      s.learnedAt = point.time;
+      s.n++;
+      this.series.touch(entry);
+    }
     const rule = entry.rule;
     const learnedFor = point.time - s.first;
     if (learnedFor < this.minHistoryOf(rule) || s.n <= ANOMALY_MIN_POINTS || !a.ready) {
