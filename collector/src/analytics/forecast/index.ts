@@ -9,3 +9,5 @@ export { createTheta, theta } from './theta';
 export { createAutoArima } from './auto-arima';
 export { combineForecasts, createCombination, type Pooling } from './combination';
 export { mase, owa, scoreSet, smape, type SetScore } from './m4-metrics';
+export { trainPooledWindowNet, type PooledWindowNet, type PooledWindowNetOptions } from './pooled-window-net';
+export { DEFAULT_POOLED_NETS, LOCAL_MEAN, trainPooledEnsemble } from './pooled-ensemble';
