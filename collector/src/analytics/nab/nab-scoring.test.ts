@@ -106,6 +106,21 @@ describe('scoreCorpus', () => {
     expect(r.raw).toBeCloseTo(2 - 0.11, 10);
   });
 
+  it('counts every detection whose score equals the threshold (score >= threshold)', () => {
+    // the FP at row 20 ties with the TP at row 50: taking the TP means paying for the FP
+    const r = scoreCorpus([file({ 20: 0.7, 50: 0.7 })], standard);
+    expect(r.threshold).toBe(0.7);
+    expect(r.raw).toBeCloseTo(1 - 0.11, 10);
+  });
+
+  it('normalises as NAB does when a window lies wholly in probation: null skips it, perfect counts it', () => {
+    // window [5, 10] is inside the 15-row probation: the null detector scores −1 (one scorable
+    // window), the perfect score is 2 (two windows in the label file): 100·(1 + 1)/(2 + 1)
+    const r = scoreCorpus([file({ 50: 1 }, [{ left: 5, right: 10 }, { left: 50, right: 59 }])], standard);
+    expect(r.raw).toBeCloseTo(1, 10);
+    expect(r.normalized).toBeCloseTo(200 / 3, 10);
+  });
+
   it('refuses a corpus without windows', () => {
     expect(() => scoreCorpus([file({}, [])], standard)).toThrow(/no anomaly window/);
   });

@@ -143,7 +143,7 @@ export interface ProfileScore {
 /**
  * Finds the single corpus-wide threshold that maximises the raw NAB score for a profile (candidates:
  * every distinct score, plus "above every score" = no detections) and normalises the raw score:
- * 100·(raw − null)/(perfect − null), null = −A_FN·windows, perfect = A_TP·windows.
+ * 100·(raw − null)/(perfect − null), null = −A_FN·(windows with a scorable row), perfect = A_TP·windows.
  * Throws when the corpus has no window (normalisation undefined).
  */
 export function scoreCorpus(files: readonly ScoredFile[], profile: NabProfile): ProfileScore {
@@ -181,7 +181,10 @@ export function scoreCorpus(files: readonly ScoredFile[], profile: NabProfile): 
       bestThreshold = row.score;
     }
   }
-  const nullRaw = -profile.fn * windowCount;
+  // As nab/runner.py normalize(): the baseline is the null detector's score through this same scorer
+  // (a window whose rows all lie in probation counts for neither), the perfect score counts every
+  // window of the label file. On a corpus where no window lies in probation both are ±weight·windows.
+  const nullRaw = -profile.fn * scorableWindows;
   const perfectRaw = profile.tp * windowCount;
   const raw = bestRaw;
   return {

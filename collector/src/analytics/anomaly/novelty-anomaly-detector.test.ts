@@ -1,0 +1,93 @@
+import seedrandom from 'seedrandom';
+import { DEFAULT_NOVELTY_OPTIONS, NoveltyAnomalyDetector } from './novelty-anomaly-detector';
+
+const FIVE_MIN = 300_000;
+const PER_DAY = 288;
+
+function scores(values: number[], detector = new NoveltyAnomalyDetector()): number[] {
+  return values.map((v, i) => detector.update(i * FIVE_MIN, v));
+}
+
+function noisy(n: number, seed: string, level: (i: number) => number = () => 100, amplitude = 4): number[] {
+  const rng = seedrandom(seed);
+  return Array.from({ length: n }, (_, i) => level(i) + (rng() - 0.5) * amplitude);
+}
+
+const maxOf = (xs: number[], from = 0, to = xs.length): number => Math.max(...xs.slice(from, to));
+
+describe('NoveltyAnomalyDetector', () => {
+  it('scores a flat series near 0 everywhere', () => {
+    expect(maxOf(scores(new Array(3000).fill(42)))).toBeLessThan(0.1);
+  });
+
+  it('keeps a noisy normal series below its alarm level after warm-up', () => {
+    const out = scores(noisy(4000, 'normal'));
+    expect(maxOf(out, 600)).toBeLessThan(DEFAULT_NOVELTY_OPTIONS.alarmScore);
+  });
+
+  it('detects a spike and says range novelty found it', () => {
+    const values = noisy(2000, 'spike');
+    values[1500] = 160;
+    const d = new NoveltyAnomalyDetector();
+    const out = values.map((v, i) => {
+      const s = d.update(i * FIVE_MIN, v);
+      if (i === 1500) expect(d.lastReading.channel).toBe('range');
+      return s;
+    });
+    expect(out[1500]).toBeGreaterThan(0.9);
+    expect(maxOf(out, 600, 1500)).toBeLessThan(DEFAULT_NOVELTY_OPTIONS.alarmScore);
+  });
+
+  it('detects a level shift at its start and raises only one alarm for it', () => {
+    const out = scores(noisy(3000, 'shift', (i) => (i < 2000 ? 100 : 130)));
+    expect(maxOf(out, 2000, 2003)).toBeGreaterThan(0.8);
+    const alarms = out.slice(2000, 2030).filter((s) => s >= DEFAULT_NOVELTY_OPTIONS.alarmScore).length;
+    expect(alarms).toBe(1);
+  });
+
+  it('detects a daily pattern that breaks inside the usual range', () => {
+    const wave = (i: number): number => 50 + 30 * Math.sin((2 * Math.PI * i) / PER_DAY);
+    const start = 10 * PER_DAY + 50;
+    const values = noisy(12 * PER_DAY, 'daily', (i) => (i >= start && i < start + 100 ? 50 : wave(i)), 1);
+    const d = new NoveltyAnomalyDetector();
+    const channels = new Set<string>();
+    const out = values.map((v, i) => {
+      const s = d.update(i * FIVE_MIN, v);
+      if (i >= start && i < start + 100 && s >= DEFAULT_NOVELTY_OPTIONS.alarmScore) channels.add(d.lastReading.channel);
+      return s;
+    });
+    expect(maxOf(out, start, start + 100)).toBeGreaterThan(DEFAULT_NOVELTY_OPTIONS.alarmScore);
+    expect(channels).toEqual(new Set(['daily']));
+    expect(maxOf(out, 3 * PER_DAY, start)).toBeLessThan(DEFAULT_NOVELTY_OPTIONS.alarmScore);
+  });
+
+  it('damps the scores that follow an alarm', () => {
+    const values = noisy(2000, 'quiet');
+    values[1500] = 200;
+    values[1510] = 400;
+    const d = new NoveltyAnomalyDetector();
+    const out = values.map((v, i) => d.update(i * FIVE_MIN, v));
+    expect(out[1500]).toBeGreaterThan(0.9);
+    expect(out[1510]).toBeLessThanOrEqual(0.5);
+    expect(d.lastReading.quiet).toBe(false);
+  });
+
+  it('is deterministic: the same stream gives the same scores', () => {
+    const values = noisy(3000, 'same', (i) => 100 + 20 * Math.sin(i / 40));
+    values[2500] = 300;
+    expect(scores(values)).toEqual(scores(values));
+  });
+
+  it('keeps every score in [0, 1] on a wild stream', () => {
+    const rng = seedrandom('wild');
+    const values = Array.from({ length: 5000 }, (_, i) => (rng() < 0.01 ? 1e9 * rng() : i % 97) * (rng() < 0.5 ? -1 : 1));
+    for (const s of scores(values)) {
+      expect(s).toBeGreaterThanOrEqual(0);
+      expect(s).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('refuses a non-finite value', () => {
+    expect(() => new NoveltyAnomalyDetector().update(0, Number.NaN)).toThrow(/finite/);
+  });
+});

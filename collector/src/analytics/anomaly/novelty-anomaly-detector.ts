@@ -1,0 +1,144 @@
+/**
+ * NoveltyAnomalyDetector: a streaming detector tuned on the Numenta Anomaly Benchmark (NAB). Three
+ * kinds of surprise are read at every point and combined into one score in [0, 1]:
+ *
+ * - range novelty: a value beyond everything seen before (scored 0.5 … 1 by how far beyond);
+ * - context novelty: the value's bin is unexpected after the bins before it;
+ * - seasonal-lag surprises: the value is unusually far from the value one day, or one week, earlier.
+ *
+ * Context and seasonal surprises go through an HTM-style likelihood (their short-term mean against their own history),
+ * so a series that is always surprising is not always anomalous; their log-scaled likelihoods are
+ * weighted below range novelty, and a little of their sum is added as corroborating evidence. After
+ * a score reaches `alarmScore` the next `quietPoints` scores are damped: one incident, one alarm.
+ *
+ * Pure and deterministic (no clock, no randomness); every part has bounded memory; constant work
+ * per point (O(log seasonal capacity) for the seasonal lookup).
+ */
+import { ContextNovelty, ContextNoveltyOptions, DEFAULT_CONTEXT_NOVELTY } from './context-novelty';
+import { RangeNovelty } from './range-novelty';
+import { DEFAULT_SEASONAL_LAG, SeasonalLagOptions, SeasonalLagSurprise, WEEKLY_SEASONAL_LAG } from './seasonal-lag-surprise';
+import { DEFAULT_STREAMING_LIKELIHOOD, logScaledLikelihood, StreamingLikelihood, StreamingLikelihoodOptions } from './streaming-likelihood';
+
+/** Which surprise gave a point's score: 'none', 'range', 'context' or the name of a season ('daily', 'weekly'). */
+export type NoveltyChannel = string;
+
+/** A seasonal-lag surprise with the name it is reported under. */
+export interface NamedSeason {
+  readonly name: string;
+  readonly lag: SeasonalLagOptions;
+}
+
+/** One point's reading. */
+export interface NoveltyReading {
+  readonly score: number;
+  readonly channel: NoveltyChannel;
+  /** True when the score was damped because an alarm was raised within the last quietPoints points. */
+  readonly quiet: boolean;
+}
+
+/** Options of a NoveltyAnomalyDetector (one configuration for every series). */
+export interface NoveltyDetectorOptions {
+  /** Points before range novelty can fire. */
+  readonly rangeWarmup: number;
+  /** Exceedance (fraction of the range) at which the range score is 0.5 + 0.5·(1 − 1/e). */
+  readonly rangeScale: number;
+  readonly context: ContextNoveltyOptions;
+  readonly seasons: readonly NamedSeason[];
+  readonly likelihood: StreamingLikelihoodOptions;
+  /** Weight of the log-scaled likelihoods against range novelty. */
+  readonly likelihoodWeight: number;
+  /** Share of the summed log-scaled likelihoods added to the score as corroboration. */
+  readonly evidenceWeight: number;
+  /** A score at or above this raises an alarm… */
+  readonly alarmScore: number;
+  /** …after which this many points are scored × quietFactor. */
+  readonly quietPoints: number;
+  readonly quietFactor: number;
+}
+
+export const DEFAULT_NOVELTY_OPTIONS: NoveltyDetectorOptions = {
+  rangeWarmup: 50,
+  rangeScale: 0.1,
+  context: DEFAULT_CONTEXT_NOVELTY,
+  seasons: [
+    { name: 'daily', lag: DEFAULT_SEASONAL_LAG },
+    { name: 'weekly', lag: WEEKLY_SEASONAL_LAG },
+  ],
+  likelihood: DEFAULT_STREAMING_LIKELIHOOD,
+  likelihoodWeight: 0.7,
+  evidenceWeight: 0.05,
+  alarmScore: 0.52,
+  quietPoints: 30,
+  quietFactor: 0.5,
+};
+
+export class NoveltyAnomalyDetector {
+  private readonly range: RangeNovelty;
+  private readonly context: ContextNovelty;
+  private readonly seasons: { name: string; surprise: SeasonalLagSurprise; likelihood: StreamingLikelihood }[];
+  private readonly contextLikelihood: StreamingLikelihood;
+  private quietLeft = 0;
+  private last: NoveltyReading = { score: 0, channel: 'none', quiet: false };
+
+  constructor(readonly options: NoveltyDetectorOptions = DEFAULT_NOVELTY_OPTIONS) {
+    this.range = new RangeNovelty({ warmup: options.rangeWarmup });
+    this.context = new ContextNovelty(options.context);
+    this.seasons = options.seasons.map((s) => ({
+      name: s.name,
+      surprise: new SeasonalLagSurprise(s.lag),
+      likelihood: new StreamingLikelihood(options.likelihood),
+    }));
+    this.contextLikelihood = new StreamingLikelihood(options.likelihood);
+  }
+
+  /** The reading of the last update (score, which surprise gave it, whether it was damped). */
+  get lastReading(): NoveltyReading {
+    return this.last;
+  }
+
+  /**
+   * Scores one point (time in ms, non-decreasing) in [0, 1], then learns from it.
+   * @throws Error on a non-finite time or value.
+   */
+  update(time: number, value: number): number {
+    if (!Number.isFinite(time) || !Number.isFinite(value)) {
+      throw new Error(`NoveltyAnomalyDetector.update: time and value must be finite, got ${time}, ${value}`);
+    }
+    const o = this.options;
+    const exceedance = this.range.update(value);
+    const contextRaw = this.context.update(value);
+
+    let channel: NoveltyChannel = 'none';
+    let best = 0;
+    let evidence = 0;
+    if (contextRaw !== null) {
+      const s = logScaledLikelihood(this.contextLikelihood.update(contextRaw));
+      evidence += s;
+      if (s > best) [best, channel] = [s, 'context'];
+    }
+    for (const season of this.seasons) {
+      const raw = season.surprise.update(time, value);
+      if (!season.surprise.started) continue;
+      const s = logScaledLikelihood(season.likelihood.update(raw));
+      evidence += s;
+      if (s > best) [best, channel] = [s, season.name];
+    }
+    let score = best * o.likelihoodWeight;
+    if (exceedance > 0) {
+      const rangeScore = 0.5 + 0.5 * (1 - Math.exp(-exceedance / o.rangeScale));
+      if (rangeScore > score) [score, channel] = [rangeScore, 'range'];
+    }
+    score = Math.min(1, score + o.evidenceWeight * evidence);
+
+    let quiet = false;
+    if (this.quietLeft > 0) {
+      this.quietLeft--;
+      score *= o.quietFactor;
+      quiet = true;
+    } else if (score >= o.alarmScore) {
+      this.quietLeft = o.quietPoints;
+    }
+    this.last = { score, channel: score > 0 ? channel : 'none', quiet };
+    return score;
+  }
+}
