@@ -145,9 +145,16 @@ describe('AlertingStage: points → alert → incident → escalation → outbox
     await stage.settle();
     expect(stage.listAlerts({ kpi: 'cash_position', state: 'resolved' }).map((a) => a.ruleId)).toEqual(['cash-critical']);
     expect(aboutCash().some((s) => s.input.message.reason === 'resolved')).toBe(false);
-    // …and above the warning's recoverAt the incident resolves: everyone paged is told at once.
+    // …and above the warning's recoverAt the incident resolves by itself: once it has stayed
+    // resolved for its confirm period (2 × the 15-minute cadence of cash_position), everyone paged is told.
     stage.onPoints([pointAt('cash_position', {}, 6_600_000, clock.now() + 60_000)]);
     await stage.settle();
+    await new Promise((r) => setTimeout(r, 150));
+    expect(aboutCash().some((s) => s.input.message.reason === 'resolved')).toBe(false);
+    clock.advance(29 * 60_000);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(aboutCash().some((s) => s.input.message.reason === 'resolved')).toBe(false);
+    clock.advance(3 * 60_000);
     await until('the resolution notice', () => aboutCash().some((s) => s.input.message.reason === 'resolved'));
     const pagedRecipients = new Set(aboutCash().slice(0, pagedBefore).map((s) => s.input.recipient.id));
     const told = new Set(aboutCash().filter((s) => s.input.message.reason === 'resolved').map((s) => s.input.recipient.id));

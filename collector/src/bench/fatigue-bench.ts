@@ -8,7 +8,10 @@
  * which alerts show which incident). The same replay runs a plain threshold setup alongside (the
  * static/covenant/variance/trend/nodata rules without `for`, hysteresis or consolidation: every
  * firing is a page). People acknowledge each paged incident 5 minutes after the page (--ack none:
- * nobody does). Incidents: the demo's six (critical: cash_drop, outage, covenant_squeeze). Last line:
+ * nobody does). Incidents: the demo's six (critical: cash_drop, outage, covenant_squeeze). A
+ * notification is one decision to tell people (the dispatches of one incident, reason and instant,
+ * which differ only by the channels their recipients get, count once; the per-dispatch count is
+ * printed beside it). Last line:
  *   fatigue incidents=N detected=D notifications=K per_incident=R false_pages=F
  * Goal: every critical incident detected, at most 2 notifications per incident, fewer false pages
  * than the plain threshold setup.
@@ -16,7 +19,7 @@
 import path from 'node:path';
 import { loadMetricsConfig, loadNotificationSettings } from '../config/config-loader';
 import type { Incident as DemoIncident } from '../sources/demo-company';
-import { collapsedPages, fatigueLine, incidentsShownBy, isNotification, pageBreakdown, scorePages, type FatigueScore, type Page, type ScoreOptions } from './fatigue/fatigue-score';
+import { collapsedPages, decisionsOf, fatigueLine, incidentsShownBy, isNotification, pageBreakdown, scorePages, type FatigueScore, type Page, type ScoreOptions } from './fatigue/fatigue-score';
 import { replayDemoYear, type AckModel } from './fatigue/fatigue-replay';
 import { plainThresholdMetrics } from './fatigue/plain-threshold-config';
 
@@ -97,7 +100,7 @@ const HOUR = 3_600_000;
 function explain(label: string, pages: readonly Page[], incidents: readonly DemoIncident[], n: number, options: ScoreOptions = {}): void {
   if (n === 0) return;
   for (const incident of incidents) {
-    const own = pages.filter((p) => isNotification(p, !options.countWithoutRecipients) && incidentsShownBy(p, [incident], options.signatures).length > 0);
+    const own = decisionsOf(pages).filter((p) => isNotification(p, !options.countWithoutRecipients) && incidentsShownBy(p, [incident], options.signatures).length > 0);
     console.log(`  ${label}: pages attributed to ${incident.id} (${own.length}, first ${Math.min(n, own.length)}):`);
     for (const p of own.slice(0, n)) {
       const rules = [...new Set(p.alerts.map((a) => `${a.kpi}/${a.ruleId}`))].join(' + ');
@@ -116,7 +119,7 @@ function describeScore(label: string, score: FatigueScore): void {
     .map(([r, n]) => `${r}=${n}`)
     .join(' ');
   console.log(
-    `${label}: pages=${score.notifications} (${reasons}) recipient_messages=${score.recipientMessages} attributed=${score.attributed} false=${score.falsePages} detected=${score.detected}/${score.incidents} critical_detected=${score.criticalDetected}/${score.criticalIncidents}`,
+    `${label}: pages=${score.notifications} (${reasons}) dispatches=${score.dispatches} recipient_messages=${score.recipientMessages} attributed=${score.attributed} false=${score.falsePages} detected=${score.detected}/${score.incidents} critical_detected=${score.criticalDetected}/${score.criticalIncidents}`,
   );
   for (const o of score.outcomes) {
     const when = o.firstPageAfterMs === undefined ? 'missed' : `first page after ${(o.firstPageAfterMs / HOUR).toFixed(1)} h`;
@@ -157,6 +160,10 @@ async function main(): Promise<void> {
   const score = scorePages(result.pages, result.incidents);
   describeScore('finmon', score);
   explain('finmon', result.pages, result.incidents, options.explain);
+  const perDispatch = scorePages(result.pages, result.incidents, { perDispatch: true });
+  console.log(
+    `counting each dispatch as a notification (one decision to people on different channels is several): notifications=${perDispatch.notifications} per_incident=${perDispatch.perIncident.toFixed(2)} false_pages=${perDispatch.falsePages}`,
+  );
   const collapsed = scorePages(collapsedPages(result.pages), result.incidents);
   console.log(
     `if one notification were one message and reminders paged only on a severity raise: notifications=${collapsed.notifications} per_incident=${collapsed.perIncident.toFixed(2)} false_pages=${collapsed.falsePages}`,

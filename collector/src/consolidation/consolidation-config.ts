@@ -23,10 +23,44 @@ export interface ConsolidationConfig {
   readonly groupBy: readonly string[];
   timing(severity: Severity): GroupTimingMs;
   readonly inhibit: readonly InhibitRule[];
-  readonly correlation: { readonly windowMs: number; readonly relations: readonly CorrelationRelation[] };
+  readonly correlation: {
+    readonly windowMs: number;
+    readonly relations: readonly CorrelationRelation[];
+    /**
+     * KPIs with a cadence at least this long (daily figures: balances of the month, ratios over
+     * 30 or 365 days) move too slowly for a window of minutes: an alert of such a KPI joins an
+     * open incident holding a related alert that is still active, however long ago that fired.
+     */
+    readonly slowCadenceMs: number;
+  };
+  /**
+   * How long an incident that resolved by itself stays reopenable once its resolution was told
+   * (after `confirmResolved`): if one of its alerts (or another alert of its group key, or a
+   * related alert of a slow KPI) fires again within cadenceFactor × the slowest cadence of its
+   * KPIs, kept between minMs and maxMs, the incident reopens instead of a new one paging: a daily figure that clears and comes
+   * back within the week is the same situation; a 5-minute health check that recovers and fails
+   * again an hour later is a new one. Financial incidents (balances, covenants: followed day by
+   * day) stay reopenable at least `financialMinMs`. An incident resolved by a person never reopens.
+   */
+  readonly reopen: { readonly minMs: number; readonly maxMs: number; readonly cadenceFactor: number; readonly financialMinMs: number };
+  /**
+   * How long an incident that resolved by itself must stay resolved before its resolution is told
+   * (flap damping): cadenceFactor × the slowest cadence of its KPIs, between minMs and maxMs. If
+   * it fires again meanwhile, nobody was told anything and it simply goes on — an acknowledgement
+   * still holds. After the resolution is told, firing again (within `reopen`) is news again.
+   */
+  readonly confirmResolved: { readonly minMs: number; readonly maxMs: number; readonly cadenceFactor: number };
   readonly maintenance: readonly MaintenanceWindow[];
   readonly keepResolvedMs: number;
 }
+
+const HOUR_MS = 3_600_000;
+/** See `ConsolidationConfig.correlation.slowCadenceMs` (not a setting yet: a fixed rule). */
+const SLOW_CADENCE_MS = 24 * HOUR_MS;
+/** See `ConsolidationConfig.reopen` (not a setting yet: a fixed rule). */
+const REOPEN = { minMs: HOUR_MS, maxMs: 7 * 24 * HOUR_MS, cadenceFactor: 7, financialMinMs: 24 * HOUR_MS } as const;
+/** See `ConsolidationConfig.confirmResolved` (not a setting yet: a fixed rule). */
+const CONFIRM_RESOLVED = { minMs: HOUR_MS / 4, maxMs: 2 * 24 * HOUR_MS, cadenceFactor: 2 } as const;
 
 /**
  * Compiles a validated section. Compiles every matcher and window too, so a problem surfaces here
@@ -56,7 +90,13 @@ export function compileConsolidation(settings: ConsolidationSettings): Consolida
     groupBy: settings.groupBy,
     timing: (severity) => bySeverity.get(severity) ?? base,
     inhibit: settings.inhibit,
-    correlation: { windowMs: durationMs(settings.correlation.window), relations: settings.correlation.relations },
+    correlation: {
+      windowMs: durationMs(settings.correlation.window),
+      relations: settings.correlation.relations,
+      slowCadenceMs: SLOW_CADENCE_MS,
+    },
+    reopen: REOPEN,
+    confirmResolved: CONFIRM_RESOLVED,
     maintenance: settings.maintenance,
     keepResolvedMs: durationMs(settings.keepResolved),
   };

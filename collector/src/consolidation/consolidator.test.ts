@@ -2,6 +2,8 @@ import type { Alert } from '../alerting/alert-model';
 import { ErrorCodes } from '../core/errors';
 import { SilenceMuter } from './silences';
 import { alert, fire, HOUR, MINUTE, move, SECOND, T0 } from './test-support/alert-fixtures';
+
+const DAY = 24 * HOUR;
 import { harness } from './test-support/consolidation-harness';
 
 const user = { kind: 'user', name: 'dana' } as const;
@@ -66,16 +68,46 @@ describe('grouping timers', () => {
     expect(h.consolidator.records()[0]!.incident.state).toBe('acknowledged');
   });
 
-  it('notifies the resolution at once, off the grid', () => {
+  it('tells a resolution by itself once it has stayed resolved for its confirm period, off the grid', () => {
     const h = harness();
     const a = acct('ops');
+    const resolvedAt = T0 + 7 * MINUTE + 3 * SECOND;
+    const confirmed = resolvedAt + 30 * MINUTE; // 2 × the 15-minute cadence of bank_balance
     h.at(T0, fire(a, T0));
-    h.at(T0 + 7 * MINUTE + 3 * SECOND, move({ ...a, firingAt: T0 }, 'resolved', T0 + 7 * MINUTE + 3 * SECOND));
+    h.at(resolvedAt, move({ ...a, firingAt: T0 }, 'resolved', resolvedAt));
+    expect(h.consolidator.records()[0]).toMatchObject({ confirmUntil: confirmed, nextFlushAt: confirmed });
+    h.advanceTo(confirmed - 1);
+    expect(h.sent.map((s) => s.reason)).toEqual(['firing']);
+    h.advanceTo(confirmed);
     expect(h.sent.map((s) => [s.reason, s.at, s.state])).toEqual([
       ['firing', T0 + 30 * SECOND, 'firing'],
-      ['resolved', T0 + 7 * MINUTE + 3 * SECOND, 'resolved'],
+      ['resolved', confirmed, 'resolved'],
     ]);
+    // Kept reopenable for a day (a financial incident), then closed without another word.
+    expect(h.consolidator.records().map((r) => [r.incident.state, r.heldUntil, r.confirmUntil])).toEqual([['resolved', confirmed + DAY, undefined]]);
+    h.advanceTo(confirmed + DAY);
     expect(h.consolidator.records()).toEqual([]);
+    expect(h.sent).toHaveLength(2);
+  });
+
+  it.each([
+    ['a 5-minute KPI: the 15-minute floor', 'platform_uptime', 15 * MINUTE],
+    ['a 15-minute KPI: twice its cadence', 'bank_balance', 30 * MINUTE],
+    ['a daily KPI: two days', 'revenue', 2 * DAY],
+    ['a weekly KPI: the two-day cap', 'cash_forecast_13w', 2 * DAY],
+  ])('confirms a resolution of %s', (_name, kpi, confirmMs) => {
+    const h = harness();
+    const category = kpi === 'platform_uptime' ? 'operational' : 'financial';
+    const a = alert({ kpi, severity: 'warning', category, fingerprint: kpi });
+    h.at(T0, fire(a, T0));
+    h.at(T0 + HOUR, move({ ...a, firingAt: T0 }, 'resolved', T0 + HOUR));
+    h.advanceTo(T0 + HOUR + confirmMs - 1);
+    expect(h.sent.map((s) => s.reason)).toEqual(['firing']);
+    h.advanceTo(T0 + HOUR + confirmMs);
+    expect(h.sent.map((s) => [s.reason, s.at])).toEqual([
+      ['firing', T0 + 30 * SECOND],
+      ['resolved', T0 + HOUR + confirmMs],
+    ]);
   });
 
   it('says nothing about an incident that resolved within its group wait', () => {
@@ -97,9 +129,10 @@ describe('grouping timers', () => {
     h.advanceTo(T0 + 2 * HOUR);
     expect(h.sent.map((s) => s.reason)).toEqual(['firing']);
     h.at(T0 + 2 * HOUR, move({ ...b, firingAt: T0 }, 'resolved', T0 + 2 * HOUR));
-    expect(h.sent.map((s) => [s.reason, s.alerts.length])).toEqual([
-      ['firing', 2],
-      ['resolved', 2],
+    h.advanceTo(T0 + 3 * HOUR);
+    expect(h.sent.map((s) => [s.reason, s.alerts.length, s.at])).toEqual([
+      ['firing', 2, T0 + 30 * SECOND],
+      ['resolved', 2, T0 + 2 * HOUR + 30 * MINUTE],
     ]);
   });
 
@@ -182,12 +215,36 @@ describe('correlation', () => {
     expect(h.consolidator.records()).toHaveLength(1);
   });
 
-  it('does not merge related alerts that fire far apart, nor unrelated ones', () => {
+  it('does not merge related alerts of fast KPIs that fire far apart, nor unrelated ones', () => {
     const h = harness();
-    h.at(T0, fire(alert({ kpi: 'revenue', fingerprint: 'rev' }), T0));
-    h.at(T0 + 6 * MINUTE, fire(alert({ kpi: 'cogs', fingerprint: 'cogs' }), T0 + 6 * MINUTE));
+    h.at(T0, fire(alert({ kpi: 'bank_balance', fingerprint: 'bal' }), T0));
+    h.at(T0 + 6 * MINUTE, fire(alert({ kpi: 'cash_position', fingerprint: 'cash' }), T0 + 6 * MINUTE));
     h.at(T0 + 6 * MINUTE, fire(alert({ kpi: 'platform_uptime', category: 'operational', fingerprint: 'up', labels: { source: 'platform' } }), T0 + 6 * MINUTE));
     expect(h.consolidator.records()).toHaveLength(3);
+  });
+
+  it('joins a related alert of a slow (daily) KPI to an incident whose related alert is still active, days later', () => {
+    const h = harness();
+    h.at(T0, fire(alert({ kpi: 'revenue', severity: 'warning', fingerprint: 'rev' }), T0));
+    h.at(T0 + 3 * DAY, fire(alert({ kpi: 'cogs', severity: 'warning', fingerprint: 'cogs' }), T0 + 3 * DAY));
+    expect(h.consolidator.records().map((r) => r.incident.alerts.map((a) => a.fingerprint))).toEqual([['rev', 'cogs']]);
+    // Unrelated (another source, no shared derivation): its own incident.
+    h.at(T0 + 3 * DAY, fire(alert({ kpi: 'churned_customers', severity: 'warning', category: 'operational', fingerprint: 'churn' }), T0 + 3 * DAY));
+    expect(h.consolidator.records()).toHaveLength(2);
+  });
+
+  it('does not join a slow alert to an incident whose related alerts all resolved and that can no longer reopen', () => {
+    const h = harness();
+    const rev = alert({ kpi: 'revenue', severity: 'warning', fingerprint: 'rev' });
+    h.at(T0, fire(rev, T0));
+    h.at(T0 + HOUR, move({ ...rev, firingAt: T0 }, 'resolved', T0 + HOUR));
+    // Told after two days (its confirm period), then reopenable for a week (7 × its daily cadence).
+    h.advanceTo(T0 + HOUR + 9 * DAY - 1);
+    expect(h.consolidator.records()).toHaveLength(1);
+    h.advanceTo(T0 + HOUR + 9 * DAY);
+    expect(h.consolidator.records()).toEqual([]);
+    h.at(T0 + 10 * DAY, fire(alert({ kpi: 'cogs', severity: 'warning', fingerprint: 'cogs' }), T0 + 10 * DAY));
+    expect(h.consolidator.records()[0]!.incident.alerts.map((a) => a.fingerprint)).toEqual(['cogs']);
   });
 
   it('joins the most urgent related incident', () => {
@@ -271,18 +328,262 @@ describe('muting', () => {
 });
 
 describe('acknowledge and resolve by hand', () => {
-  it('acknowledges the alerts firing now; a new alert makes the incident fire again', () => {
+  it('acknowledges the incident: what joins it no more severe stays quiet; a more severe alert makes it fire again', () => {
     const h = harness();
-    h.at(T0, fire(acct('ops'), T0));
+    h.at(T0, fire(acct('ops', 'warning'), T0));
     h.advanceTo(T0 + MINUTE);
     const id = h.consolidator.records()[0]!.incident.id;
     const acked = h.consolidator.acknowledge(id, user, T0 + 2 * MINUTE, 'on it');
     expect(acked.incident.state).toBe('acknowledged');
-    expect(acked.acknowledged).toEqual({ by: user, at: T0 + 2 * MINUTE, fingerprints: ['bank_balance:ops:critical'], comment: 'on it' });
-    h.at(T0 + 3 * MINUTE, fire(acct('payroll'), T0 + 3 * MINUTE));
+    expect(acked.acknowledged).toEqual({ by: user, at: T0 + 2 * MINUTE, fingerprints: ['bank_balance:ops:warning'], severity: 'warning', comment: 'on it' });
+    h.at(T0 + 3 * MINUTE, fire(acct('payroll', 'warning'), T0 + 3 * MINUTE));
+    expect(h.consolidator.get(id)!.incident.state).toBe('acknowledged');
+    h.advanceTo(T0 + 2 * DAY);
+    expect(h.sent.map((s) => s.reason)).toEqual(['firing']); // no update, no repeat
+    h.at(T0 + 2 * DAY, fire(acct('reserve', 'critical'), T0 + 2 * DAY));
     expect(h.consolidator.get(id)!.incident.state).toBe('firing');
-    h.advanceTo(T0 + 10 * MINUTE);
-    expect(h.sent.map((s) => s.reason)).toEqual(['firing', 'update']);
+    h.advanceTo(T0 + 2 * DAY + 5 * MINUTE);
+    expect(h.sent.map((s) => [s.reason, s.alerts])).toEqual([
+      ['firing', ['bank_balance:ops:warning']],
+      ['update', ['bank_balance:ops:warning', 'bank_balance:payroll:warning', 'bank_balance:reserve:critical']],
+    ]);
+  });
+
+  it('goes on with an acknowledged incident that fires again before its resolution was told: quiet, same incident', () => {
+    const h = harness();
+    const a = acct('ops', 'warning');
+    h.at(T0, fire(a, T0));
+    h.advanceTo(T0 + MINUTE);
+    const id = h.consolidator.records()[0]!.incident.id;
+    h.consolidator.acknowledge(id, user, T0 + 2 * MINUTE);
+    h.at(T0 + HOUR, move({ ...a, firingAt: T0 }, 'resolved', T0 + HOUR));
+    expect(h.consolidator.get(id)!.confirmUntil).toBe(T0 + HOUR + 30 * MINUTE);
+    h.at(T0 + HOUR + 20 * MINUTE, fire(a, T0 + HOUR + 20 * MINUTE));
+    const [goesOn] = h.consolidator.records();
+    expect([goesOn!.incident.id, goesOn!.incident.state]).toEqual([id, 'acknowledged']);
+    expect(goesOn!.acknowledged).toMatchObject({ by: user });
+    expect(goesOn!.confirmUntil).toBeUndefined();
+    // Another alert of its group key, no more severe, is covered by the acknowledgement too.
+    h.at(T0 + 2 * HOUR, fire(acct('payroll', 'warning'), T0 + 2 * HOUR));
+    h.advanceTo(T0 + 3 * DAY);
+    expect(h.consolidator.records().map((r) => [r.incident.id, r.incident.state])).toEqual([[id, 'acknowledged']]);
+    expect(h.sent.map((s) => s.reason)).toEqual(['firing']); // no resolution, no update, no repeat
+  });
+
+  it('keeps the acknowledgement of an incident that resolves and fires again before any flush', () => {
+    const h = harness();
+    const a = acct('ops', 'warning');
+    h.at(T0, fire(a, T0));
+    h.advanceTo(T0 + MINUTE);
+    const id = h.consolidator.records()[0]!.incident.id;
+    h.consolidator.acknowledge(id, user, T0 + 2 * MINUTE);
+    h.at(T0 + HOUR, move({ ...a, firingAt: T0 }, 'resolved', T0 + HOUR), fire(a, T0 + HOUR));
+    expect(h.consolidator.get(id)).toMatchObject({ acknowledged: { by: user }, incident: { state: 'acknowledged' } });
+    h.advanceTo(T0 + 2 * DAY);
+    expect(h.sent.map((s) => s.reason)).toEqual(['firing']);
+  });
+
+  it('goes on with an unacknowledged incident that fires again before its resolution was told, by the usual update rules', () => {
+    const h = harness();
+    const a = acct('ops', 'warning');
+    const first = T0 + 30 * SECOND;
+    h.at(T0, fire(a, T0));
+    h.at(T0 + HOUR, move({ ...a, firingAt: T0 }, 'resolved', T0 + HOUR));
+    h.at(T0 + HOUR + 10 * MINUTE, fire(a, T0 + HOUR + 10 * MINUTE));
+    const id = h.sent[0]!.incident;
+    expect(h.consolidator.records().map((r) => [r.incident.id, r.incident.state])).toEqual([[id, 'firing']]);
+    // The same alert as told: nothing new to say.
+    h.advanceTo(T0 + HOUR + 12 * MINUTE);
+    expect(h.sent.map((s) => s.reason)).toEqual(['firing']);
+    // A new alert: an update on the group-interval grid; still firing, unacknowledged: a repeat.
+    h.at(T0 + HOUR + 12 * MINUTE, fire(acct('payroll', 'warning'), T0 + HOUR + 12 * MINUTE));
+    h.advanceTo(first + 5 * HOUR + 15 * MINUTE);
+    expect(h.sent.map((s) => [s.reason, s.at])).toEqual([
+      ['firing', first],
+      ['update', first + HOUR + 15 * MINUTE],
+      ['repeat', first + 5 * HOUR + 15 * MINUTE],
+    ]);
+    expect(new Set(h.sent.map((s) => s.incident))).toEqual(new Set([id]));
+  });
+
+  it('keeps the confirm period across a restart: firing again goes on, quiet', () => {
+    const h = harness();
+    const a = acct('ops', 'warning');
+    h.at(T0, fire(a, T0));
+    h.advanceTo(T0 + MINUTE);
+    const id = h.consolidator.records()[0]!.incident.id;
+    h.consolidator.acknowledge(id, user, T0 + 2 * MINUTE);
+    h.at(T0 + HOUR, move({ ...a, firingAt: T0 }, 'resolved', T0 + HOUR));
+    h.restart();
+    h.at(T0 + HOUR + 20 * MINUTE, fire(acct('payroll', 'warning'), T0 + HOUR + 20 * MINUTE)); // same group key
+    expect(h.consolidator.records().map((r) => [r.incident.id, r.incident.state])).toEqual([[id, 'acknowledged']]);
+    h.advanceTo(T0 + DAY);
+    expect(h.sent.map((s) => s.reason)).toEqual(['firing']);
+  });
+
+  it('pages an update when an incident fires again after its resolution was told, even one that was acknowledged', () => {
+    const h = harness();
+    const a = acct('ops', 'warning');
+    const first = T0 + 30 * SECOND;
+    h.at(T0, fire(a, T0));
+    h.advanceTo(T0 + MINUTE);
+    const id = h.consolidator.records()[0]!.incident.id;
+    h.consolidator.acknowledge(id, user, T0 + 2 * MINUTE);
+    h.at(T0 + HOUR, move({ ...a, firingAt: T0 }, 'resolved', T0 + HOUR));
+    h.advanceTo(T0 + HOUR + 30 * MINUTE);
+    expect(h.sent.map((s) => s.reason)).toEqual(['firing', 'resolved']);
+    h.at(T0 + 15 * HOUR, fire(a, T0 + 15 * HOUR));
+    const [reopened] = h.consolidator.records();
+    expect([reopened!.incident.id, reopened!.incident.state]).toEqual([id, 'firing']);
+    expect(reopened!.acknowledged).toBeUndefined();
+    expect(reopened!.heldUntil).toBeUndefined();
+    // Firing and nobody acknowledged it since: the update, then repeats.
+    h.advanceTo(first + 19 * HOUR);
+    expect(h.sent.map((s) => [s.reason, s.at])).toEqual([
+      ['firing', first],
+      ['resolved', T0 + HOUR + 30 * MINUTE],
+      ['update', first + 15 * HOUR],
+      ['repeat', first + 19 * HOUR],
+    ]);
+    expect(new Set(h.sent.map((s) => s.incident))).toEqual(new Set([id]));
+  });
+
+  it('keeps an incident reopenable across a restart, by its group key too', () => {
+    const h = harness();
+    const a = acct('ops', 'warning');
+    h.at(T0, fire(a, T0));
+    h.advanceTo(T0 + MINUTE);
+    const id = h.consolidator.records()[0]!.incident.id;
+    h.at(T0 + HOUR, move({ ...a, firingAt: T0 }, 'resolved', T0 + HOUR));
+    h.advanceTo(T0 + 2 * HOUR);
+    h.restart();
+    h.at(T0 + 5 * HOUR, fire(acct('payroll', 'warning'), T0 + 5 * HOUR)); // same group key, another alert
+    expect(h.consolidator.records().map((r) => [r.incident.id, r.incident.state])).toEqual([[id, 'firing']]);
+    expect(h.sent.map((s) => s.reason)).toEqual(['firing', 'resolved']);
+  });
+
+  it('tells the resolution at once when a person resolves an incident in its confirm period; firing again is new', () => {
+    const h = harness();
+    const a = alert({ kpi: 'revenue', severity: 'warning', fingerprint: 'rev' }); // daily: a two-day confirm period
+    h.at(T0, fire(a, T0));
+    h.advanceTo(T0 + MINUTE);
+    const id = h.consolidator.records()[0]!.incident.id;
+    h.at(T0 + HOUR, move({ ...a, firingAt: T0 }, 'resolved', T0 + HOUR));
+    h.advanceTo(T0 + 5 * HOUR);
+    expect(h.sent.map((s) => s.reason)).toEqual(['firing']);
+    h.consolidator.resolve(id, user, T0 + 5 * HOUR, 'done');
+    h.advanceTo(T0 + 5 * HOUR);
+    expect(h.sent.map((s) => [s.reason, s.at])).toEqual([
+      ['firing', T0 + 30 * SECOND],
+      ['resolved', T0 + 5 * HOUR],
+    ]);
+    expect(h.consolidator.records()).toEqual([]);
+    h.at(T0 + 6 * HOUR, fire(a, T0 + 6 * HOUR));
+    expect(h.consolidator.records()[0]!.incident.id).not.toBe(id);
+    h.advanceTo(T0 + 3 * DAY);
+    expect(h.sent.filter((s) => s.reason === 'resolved')).toHaveLength(1);
+  });
+
+  it('tells the resolution at once when a person resolves an incident that resolved by itself before its flush', () => {
+    const h = harness();
+    const a = acct('ops', 'warning');
+    h.at(T0, fire(a, T0));
+    h.advanceTo(T0 + MINUTE);
+    const id = h.consolidator.records()[0]!.incident.id;
+    // A flush not committed yet (e.g. its submission failed): the person's resolution still counts.
+    h.consolidator.apply(move({ ...a, firingAt: T0 }, 'resolved', T0 + HOUR), T0 + HOUR);
+    h.consolidator.resolve(id, user, T0 + HOUR + SECOND);
+    h.advanceTo(T0 + HOUR + SECOND);
+    expect(h.sent.map((s) => [s.reason, s.at])).toEqual([
+      ['firing', T0 + 30 * SECOND],
+      ['resolved', T0 + HOUR + SECOND],
+    ]);
+    expect(h.consolidator.records()).toEqual([]);
+  });
+
+  it('closes a reopenable incident at once when a person resolves it after its resolution was told: no second word', () => {
+    const h = harness();
+    const a = acct('ops', 'warning');
+    h.at(T0, fire(a, T0));
+    h.advanceTo(T0 + MINUTE);
+    const id = h.consolidator.records()[0]!.incident.id;
+    h.at(T0 + HOUR, move({ ...a, firingAt: T0 }, 'resolved', T0 + HOUR));
+    h.advanceTo(T0 + 2 * HOUR);
+    expect(h.sent.map((s) => s.reason)).toEqual(['firing', 'resolved']);
+    h.consolidator.resolve(id, user, T0 + 2 * HOUR, 'done');
+    h.advanceTo(T0 + 2 * HOUR);
+    expect(h.consolidator.records()).toEqual([]);
+    expect(h.sent.map((s) => s.reason)).toEqual(['firing', 'resolved']); // no second resolution
+    h.at(T0 + 3 * HOUR, fire(a, T0 + 3 * HOUR));
+    expect(h.consolidator.records()[0]!.incident.id).not.toBe(id);
+  });
+
+  it('says nothing more about an incident that reopened after its resolution was told and resolved again before an update', () => {
+    const h = harness();
+    const a = acct('ops', 'warning');
+    h.at(T0, fire(a, T0));
+    h.at(T0 + HOUR, move({ ...a, firingAt: T0 }, 'resolved', T0 + HOUR));
+    h.advanceTo(T0 + 2 * HOUR);
+    expect(h.sent.map((s) => s.reason)).toEqual(['firing', 'resolved']);
+    // Fires again (its update waits for the group interval) and resolves before that.
+    h.at(T0 + 2 * HOUR + MINUTE, fire(a, T0 + 2 * HOUR + MINUTE));
+    h.at(T0 + 2 * HOUR + 3 * MINUTE, move({ ...a, firingAt: T0 + 2 * HOUR + MINUTE }, 'resolved', T0 + 2 * HOUR + 3 * MINUTE));
+    h.advanceTo(T0 + 3 * HOUR);
+    expect(h.sent.map((s) => s.reason)).toEqual(['firing', 'resolved']);
+    // Still reopenable: firing again later is an update of the same incident.
+    expect(h.consolidator.records()[0]!.heldUntil).toBeGreaterThan(T0 + 3 * HOUR);
+    h.at(T0 + 3 * HOUR, fire(a, T0 + 3 * HOUR));
+    h.advanceTo(T0 + 3 * HOUR + 5 * MINUTE);
+    expect(h.sent.map((s) => [s.reason, s.at])).toEqual([
+      ['firing', T0 + 30 * SECOND],
+      ['resolved', T0 + HOUR + 30 * MINUTE],
+      ['update', T0 + 3 * HOUR + 30 * SECOND],
+    ]);
+    expect(new Set(h.sent.map((s) => s.incident)).size).toBe(1);
+  });
+
+  it('says nothing when a person resolves an incident that reopened after its resolution was told, before its update', () => {
+    const h = harness();
+    const rev = alert({ kpi: 'revenue', severity: 'warning', series: { product: 'b' }, fingerprint: 'rev' });
+    h.at(T0, fire(rev, T0));
+    h.at(T0 + HOUR, move({ ...rev, firingAt: T0 }, 'resolved', T0 + HOUR));
+    h.advanceTo(T0 + 3 * DAY);
+    expect(h.sent.map((s) => s.reason)).toEqual(['firing', 'resolved']);
+    const id = h.sent[0]!.incident;
+    // A related alert of a slow KPI reopens it; a person resolves it before its update goes out.
+    h.at(T0 + 3 * DAY, fire(alert({ kpi: 'cogs', severity: 'warning', fingerprint: 'cogs' }), T0 + 3 * DAY));
+    expect(h.consolidator.records().map((r) => [r.incident.id, r.incident.state])).toEqual([[id, 'firing']]);
+    h.consolidator.resolve(id, user, T0 + 3 * DAY + MINUTE);
+    h.advanceTo(T0 + 10 * DAY);
+    expect(h.sent.map((s) => s.reason)).toEqual(['firing', 'resolved']);
+    expect(h.consolidator.records()).toEqual([]);
+  });
+
+  it('reopens an unacknowledged incident with an update, and pages anew once it can no longer reopen', () => {
+    const h = harness();
+    const a = acct('ops', 'warning');
+    h.at(T0, fire(a, T0));
+    h.at(T0 + HOUR, move({ ...a, firingAt: T0 }, 'resolved', T0 + HOUR));
+    h.at(T0 + 2 * HOUR, fire(a, T0 + 2 * HOUR));
+    h.advanceTo(T0 + 3 * HOUR);
+    expect(h.sent.map((s) => s.reason)).toEqual(['firing', 'resolved', 'update']);
+    expect(new Set(h.sent.map((s) => s.incident)).size).toBe(1);
+    h.at(T0 + 4 * HOUR, move({ ...a, firingAt: T0 + 2 * HOUR }, 'resolved', T0 + 4 * HOUR));
+    // Told after its confirm period (30 minutes); a financial incident then stays reopenable a day.
+    h.advanceTo(T0 + 4 * HOUR + 30 * MINUTE + DAY - 1);
+    expect(h.consolidator.records()).toHaveLength(1);
+    h.advanceTo(T0 + 4 * HOUR + 30 * MINUTE + DAY);
+    expect(h.consolidator.records()).toEqual([]);
+    h.at(T0 + 2 * DAY, fire(a, T0 + 2 * DAY));
+    h.advanceTo(T0 + 2 * DAY + MINUTE);
+    expect(h.sent.map((s) => [s.reason, s.at])).toEqual([
+      ['firing', T0 + 30 * SECOND],
+      ['resolved', T0 + HOUR + 30 * MINUTE],
+      ['update', T0 + 30 * SECOND + 2 * HOUR],
+      ['resolved', T0 + 4 * HOUR + 30 * MINUTE],
+      ['firing', T0 + 2 * DAY + 30 * SECOND],
+    ]);
+    expect(h.sent.at(-1)!.incident).not.toBe(h.sent[0]!.incident);
   });
 
   it('resolves by hand: the resolution is told at once; the alert firing again is a new incident', () => {

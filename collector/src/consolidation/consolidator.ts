@@ -3,7 +3,7 @@ import { ErrorCodes, FinmonError } from '../core/errors';
 import type { ConsolidationConfig } from './consolidation-config';
 import { firedAt, firedTogether, related } from './correlation';
 import { groupKeyOf } from './group-key';
-import { buildIncident, incidentId, isActive, withAlerts, type IncidentRecord } from './incident-record';
+import { ackCovers, buildIncident, incidentId, isActive, withAlerts, type IncidentRecord } from './incident-record';
 import type { KpiRelations } from './kpi-relations';
 import { muteEndsAt, type Muter, type MuteReason } from './muter';
 import { needsUpdate } from './needs-update';
@@ -26,12 +26,18 @@ export interface FlushResult {
 
 /**
  * Alerts → incidents, with Alertmanager's timers (dispatch/dispatch.go):
- * - a firing alert joins the open incident of its group key, or an open incident it correlates
- *   with, or opens a new one;
+ * - a firing alert joins the open incident of its group key (also one that resolved by itself
+ *   moments ago and is still reopenable: it reopens), or an open incident it correlates with, or
+ *   opens a new one;
  * - a new incident's first notification waits `groupWait` for company; updates (new alerts) go out
  *   at most once per `groupInterval` (flushes fall on firstFlush + k·groupInterval); a firing,
  *   unacknowledged incident repeats after `repeatInterval`;
- * - an incident whose alerts are all resolved (or that a person resolved) notifies at once.
+ * - an acknowledged incident stays quiet while what joins it is no more severe than it was when
+ *   acknowledged (`ackCovers`); a more severe alert makes it fire again (an update);
+ * - an incident that a person resolved notifies at once; one whose alerts all resolved by
+ *   themselves (and whose firing was told) notifies once it has stayed resolved for its confirm
+ *   period (`ConsolidationConfig.confirmResolved`: firing again meanwhile, it simply goes on), and
+ *   then stays reopenable for a while (`ConsolidationConfig.reopen`: firing again is an update).
  *
  * No I/O, no clock: every method takes `now`. `flush` computes without changing anything; the
  * caller submits the notification and then `commit`s the record, so a failed submission is simply
@@ -103,8 +109,8 @@ export class Consolidator {
     if (alert.state !== 'firing') return undefined;
 
     const key = groupKeyOf(alert, this.config.groupBy);
-    const sameGroup = this.joinable(this.byGroupKey.get(key));
-    const target = sameGroup ?? this.correlated(alert);
+    const sameGroup = this.joinable(this.byGroupKey.get(key), now);
+    const target = sameGroup ?? this.correlated(alert, now);
     if (target !== undefined) return this.commit(this.upsert(target, alert, now, key));
 
     const openedAt = firedAt(alert);
@@ -121,8 +127,9 @@ export class Consolidator {
   }
 
   /**
-   * Acknowledges a whole incident: it covers the alerts firing now (a later new alert makes the
-   * incident fire again). Acknowledging again renews the acknowledgement.
+   * Acknowledges a whole incident: it covers the alerts firing now and those that join later
+   * without being more severe than the incident is now (see `ackCovers`; a more severe one makes
+   * the incident fire again). Acknowledging again renews the acknowledgement.
    * @throws FinmonError NOT_FOUND (no open incident with this id), INCIDENT_STATE_CONFLICT (resolved)
    */
   acknowledge(id: string, by: Actor, now: number, comment?: string): IncidentRecord {
@@ -131,18 +138,25 @@ export class Consolidator {
       throw new FinmonError(ErrorCodes.INCIDENT_STATE_CONFLICT, `incident ${id} is resolved; there is nothing to acknowledge`, 409);
     }
     const fingerprints = record.incident.alerts.filter(isActive).map((a) => a.fingerprint);
-    const acknowledged = { by, at: now, fingerprints, ...(comment === undefined ? {} : { comment }) };
+    const severity = record.incident.severity;
+    const acknowledged = { by, at: now, fingerprints, severity, ...(comment === undefined ? {} : { comment }) };
     return this.commit(withAlerts({ ...record, acknowledged }, record.incident.alerts, now));
   }
 
   /**
-   * Resolves an incident by hand: it notifies its resolution at once. Resolving a resolved incident
-   * changes nothing.
+   * Resolves an incident by hand: it notifies its resolution at once (also one that resolved by
+   * itself and whose resolution waits for its confirm period). Resolving an incident a person
+   * resolved changes nothing.
    * @throws FinmonError NOT_FOUND when no open incident has this id
    */
   resolve(id: string, by: Actor, now: number, comment?: string): IncidentRecord {
     const record = this.openOrThrow(id);
-    if (record.incident.state === 'resolved') return record;
+    if (record.incident.state === 'resolved') {
+      // Resolved by itself: a person's resolution tells it at once if it was not told yet (in its
+      // confirm period, or not flushed yet), and ends its reopening (no new message if it was).
+      if (record.resolvedBy !== undefined) return record;
+      return this.commit({ ...record, resolvedBy: { by, at: now, ...(comment === undefined ? {} : { comment }) }, nextFlushAt: now });
+    }
     const resolvedBy = { by, at: now, ...(comment === undefined ? {} : { comment }) };
     return this.commit({ ...withAlerts({ ...record, resolvedBy }, record.incident.alerts, now), nextFlushAt: now });
   }
@@ -180,14 +194,33 @@ export class Consolidator {
     const information = incident.alertClass === 'information';
     const muted = this.mutedAlerts(record, muter, now);
     if (incident.state === 'resolved') {
-      // Only people who were told it fired hear that it resolved; milestones do not resolve.
-      const tell = record.notifications > 0 && !information;
-      const closed: IncidentRecord = { ...record, closed: true };
+      // Only people who were told it fires hear that it resolved; milestones do not resolve. Told
+      // it resolved and nothing since (it reopened, then resolved again before an update went
+      // out): nothing to tell, it is simply reopenable again.
+      const firingTold = record.notified !== undefined && record.notified.firing.length > 0;
+      const resolutionTold = record.notifications > 0 && !firingTold;
+      const tell = firingTold && !information;
+      if (record.resolvedBy === undefined && record.heldUntil === undefined && tell) {
+        // Resolved by itself: told once it has stayed resolved for a while (flap damping).
+        const until = record.confirmUntil ?? now + this.confirmResolvedMs(record);
+        if (now < until) return { record: { ...record, confirmUntil: until, nextFlushAt: until }, muted };
+      }
+      if (record.heldUntil !== undefined && now < record.heldUntil && record.resolvedBy === undefined) {
+        // Told already; still reopenable (an early look, e.g. after a reconfiguration).
+        return { record: { ...record, nextFlushAt: record.heldUntil }, muted };
+      }
+      const { confirmUntil: _confirmed, ...told } = record;
+      const closed: IncidentRecord = { ...told, closed: true };
       delete (closed as { nextFlushAt?: number }).nextFlushAt;
-      if (!tell) return { record: closed, muted };
+      delete (closed as { heldUntil?: number }).heldUntil;
+      if (record.heldUntil !== undefined) return { record: closed, muted }; // nothing fired again
+      const holdMs = (tell || resolutionTold) && record.resolvedBy === undefined ? this.reopenWithinMs(record) : 0;
+      const after: IncidentRecord =
+        holdMs > 0 ? { ...told, heldUntil: now + holdMs, nextFlushAt: now + holdMs } : closed;
+      if (!tell) return { record: after, muted };
       return {
         record: {
-          ...closed,
+          ...after,
           notified: { firing: [], resolved: incident.alerts.map((a) => a.fingerprint), at: now },
           notifications: record.notifications + 1,
         },
@@ -197,8 +230,11 @@ export class Consolidator {
     }
 
     const timing = this.config.timing(incident.severity);
+    // Alerts an acknowledgement of the incident covers are not news (see `ackCovers`).
     const firing = new Set(
-      incident.alerts.filter((a) => a.state === 'firing' && !muted.has(a.fingerprint)).map((a) => a.fingerprint),
+      incident.alerts
+        .filter((a) => a.state === 'firing' && !muted.has(a.fingerprint) && !ackCovers(record.acknowledged, a))
+        .map((a) => a.fingerprint),
     );
     const repeatMs = incident.state === 'firing' && !information ? timing.repeatIntervalMs : undefined;
     let update = needsUpdate(record.notified, firing, repeatMs, now);
@@ -264,6 +300,10 @@ export class Consolidator {
     const alerts = record.incident.alerts;
     for (let i = known?.incident.alerts.length ?? 0; i < alerts.length; i++) this.owner.set(alerts[i]!.fingerprint, id);
     if (record.incident.state !== 'resolved') for (const key of record.groupKeys) this.byGroupKey.set(key, id);
+    else if (record.heldUntil !== undefined || record.confirmUntil !== undefined) {
+      // Reopenable (also after a restart): its keys lead to it unless an open incident has them.
+      for (const key of record.groupKeys) if (!this.byGroupKey.has(key)) this.byGroupKey.set(key, id);
+    }
     return record;
   }
 
@@ -273,24 +313,48 @@ export class Consolidator {
     return record;
   }
 
-  private joinable(id: string | undefined): IncidentRecord | undefined {
+  /** The open incident of a group key, if an alert may join it: not resolved, or still reopenable. */
+  private joinable(id: string | undefined, now: number): IncidentRecord | undefined {
     const record = id === undefined ? undefined : this.open.get(id);
-    return record !== undefined && record.incident.state !== 'resolved' ? record : undefined;
+    if (record === undefined) return undefined;
+    if (record.incident.state !== 'resolved') return record;
+    if (record.confirmUntil !== undefined) return record;
+    return record.heldUntil !== undefined && now < record.heldUntil ? record : undefined;
   }
 
-  /** The most urgent open incident holding an active alert related to this one that fired together. */
-  private correlated(alert: Alert): IncidentRecord | undefined {
-    const { windowMs, relations } = this.config.correlation;
+  /**
+   * The most urgent open incident holding an active alert related to this one that fired together:
+   * within the correlation window, or at any time before for an alert of a slow KPI (see
+   * `ConsolidationConfig.correlation.slowCadenceMs`). An alert of a slow KPI may also reopen an
+   * incident that resolved by itself and is still reopenable, when one of its alerts is related
+   * (an open incident is preferred).
+   */
+  private correlated(alert: Alert, now: number): IncidentRecord | undefined {
+    const { windowMs, relations, slowCadenceMs } = this.config.correlation;
     if (relations.length === 0 || alert.alertClass === 'information') return undefined;
+    const isSlow = (a: Alert): boolean => (this.relations.cadenceMs(a.kpi) ?? 0) >= slowCadenceMs;
+    const slow = isSlow(alert);
+    // Either one slow: a slow alert stays active as long as its figure is bad, and what relates
+    // to it meanwhile belongs to the same picture.
+    const together = (other: Alert): boolean =>
+      slow || isSlow(other) ? firedAt(other) <= firedAt(alert) : firedTogether(alert, other, windowMs);
     let best: IncidentRecord | undefined;
+    let held: IncidentRecord | undefined;
     for (const record of this.open.values()) {
-      if (record.incident.state === 'resolved' || record.incident.alertClass === 'information') continue;
+      if (record.incident.alertClass === 'information') continue;
+      if (record.incident.state === 'resolved') {
+        const reopenable = record.confirmUntil !== undefined || (record.heldUntil !== undefined && now < record.heldUntil);
+        if (!slow || !reopenable) continue;
+        const hit = record.incident.alerts.some((other) => related(alert, other, relations, this.relations));
+        if (hit && (held === undefined || record.incident.updatedAt > held.incident.updatedAt)) held = record;
+        continue;
+      }
       const hit = record.incident.alerts.some(
-        (other) => isActive(other) && firedTogether(alert, other, windowMs) && related(alert, other, relations, this.relations),
+        (other) => isActive(other) && together(other) && related(alert, other, relations, this.relations),
       );
       if (hit && (best === undefined || compareIncidents(record.incident, best.incident) < 0)) best = record;
     }
-    return best;
+    return best ?? held;
   }
 
   /** The record with the alert added or replaced, its group keys and its next flush updated. */
@@ -301,10 +365,27 @@ export class Consolidator {
     const nextAlerts = index >= 0 ? alerts.map((a, i) => (i === index ? alert : a)) : [...alerts, alert];
     const groupKeys = key !== undefined && !record.groupKeys.includes(key) ? [...record.groupKeys, key] : record.groupKeys;
     const next = withAlerts({ ...record, groupKeys }, nextAlerts, now);
-    if (next.incident.state === 'resolved') return { ...next, nextFlushAt: now };
-    const newlyFiring = alert.state === 'firing' && before?.state !== 'firing';
+    if (next.incident.state === 'resolved') {
+      // Resolved (again): flush at once (to close it, or to start its confirm period), at the end
+      // of its confirm period if that is running, or not at all if its resolution was told (held).
+      if (record.heldUntil !== undefined) return next;
+      return record.confirmUntil === undefined ? { ...next, nextFlushAt: now } : { ...next, nextFlushAt: record.confirmUntil };
+    }
     const reopened = record.incident.state === 'resolved';
-    if (!newlyFiring && !reopened) return next;
+    if (reopened) {
+      if (record.heldUntil === undefined) {
+        // Its resolution was not told (in its confirm period, or not flushed yet): it simply goes
+        // on (an acknowledgement still holds).
+        const { confirmUntil: _confirm, ...rest } = next;
+        return this.scheduleUpdate(rest, now);
+      }
+      // Everyone was told it resolved, so its acknowledgement ended with it: firing again is news
+      // (the incident is rebuilt without it, so it is firing, not acknowledged).
+      const { heldUntil: _held, acknowledged: _ack, ...rest } = record;
+      return this.scheduleUpdate(withAlerts({ ...rest, groupKeys }, nextAlerts, now), now);
+    }
+    const newlyFiring = alert.state === 'firing' && before?.state !== 'firing';
+    if (!newlyFiring) return next;
     return this.scheduleUpdate(next, now);
   }
 
@@ -325,6 +406,23 @@ export class Consolidator {
     }
     const nextFlushAt = record.nextFlushAt === undefined ? at : Math.min(record.nextFlushAt, at);
     return { ...record, firstFlushAt, nextFlushAt };
+  }
+
+  /** How long an incident that resolved by itself waits before its resolution is told (see `ConsolidationConfig.confirmResolved`). */
+  private confirmResolvedMs(record: IncidentRecord): number {
+    const { minMs, maxMs, cadenceFactor } = this.config.confirmResolved;
+    let slowest = 0;
+    for (const kpi of record.incident.kpis) slowest = Math.max(slowest, this.relations.cadenceMs(kpi) ?? 0);
+    return Math.min(maxMs, Math.max(minMs, cadenceFactor * slowest));
+  }
+
+  /** How long an incident that resolved by itself stays reopenable (see `ConsolidationConfig.reopen`). */
+  private reopenWithinMs(record: IncidentRecord): number {
+    const { minMs, maxMs, cadenceFactor, financialMinMs } = this.config.reopen;
+    let slowest = 0;
+    for (const kpi of record.incident.kpis) slowest = Math.max(slowest, this.relations.cadenceMs(kpi) ?? 0);
+    const floor = record.incident.category === 'financial' ? Math.max(minMs, financialMinMs) : minMs;
+    return Math.min(maxMs, Math.max(floor, cadenceFactor * slowest));
   }
 
   /** The first flush time ≥ t on the incident's grid firstFlushAt + k·groupInterval. */

@@ -1,17 +1,33 @@
 import fc from 'fast-check';
 import type { Alert } from '../alerting/alert-model';
-import { buildIncident, incidentTitle } from './incident-record';
+import { ackCovers, buildIncident, incidentTitle } from './incident-record';
 import { compareAlerts, incidentPriority } from './priority';
 import { alert, T0 } from './test-support/alert-fixtures';
 
 const build = (alerts: Alert[], extra: Partial<Parameters<typeof buildIncident>[0]> = {}) =>
   buildIncident({ id: 'inc', groupKey: 'g', alerts, openedAt: T0, updatedAt: T0 + 1, ...extra });
 
+describe('ackCovers', () => {
+  const by = { kind: 'user', name: 'd' } as const;
+  it.each<[string, Parameters<typeof ackCovers>[0], Alert, boolean]>([
+    ['no acknowledgement covers nothing', undefined, alert({ fingerprint: 'a', severity: 'warning' }), false],
+    ['an alert of the acknowledged severity that joined later', { by, at: T0, fingerprints: ['a'], severity: 'warning' }, alert({ fingerprint: 'b', severity: 'warning' }), true],
+    ['a less severe alert', { by, at: T0, fingerprints: ['a'], severity: 'critical' }, alert({ fingerprint: 'b', severity: 'warning' }), true],
+    ['not a more severe alert', { by, at: T0, fingerprints: ['a'], severity: 'warning' }, alert({ fingerprint: 'b', severity: 'critical' }), false],
+    ['not a listed alert whose severity rose', { by, at: T0, fingerprints: ['a'], severity: 'warning' }, alert({ fingerprint: 'a', severity: 'critical' }), false],
+    ['without a severity (older records): the listed alerts', { by, at: T0, fingerprints: ['a'] }, alert({ fingerprint: 'a', severity: 'critical' }), true],
+    ['without a severity: not the others', { by, at: T0, fingerprints: ['a'] }, alert({ fingerprint: 'b', severity: 'info' }), false],
+  ])('%s', (_, ack, a, covered) => {
+    expect(ackCovers(ack, a)).toBe(covered);
+  });
+});
+
 describe('buildIncident', () => {
   it.each<[string, Alert[], Partial<Parameters<typeof buildIncident>[0]>, string]>([
     ['firing while one alert fires', [alert({ fingerprint: 'a' }), alert({ fingerprint: 'b', state: 'acknowledged' })], {}, 'firing'],
     ['acknowledged when every active alert is', [alert({ fingerprint: 'a', state: 'acknowledged' }), alert({ fingerprint: 'b', state: 'resolved' })], {}, 'acknowledged'],
     ['acknowledged when an incident ack covers the firing ones', [alert({ fingerprint: 'a' })], { acknowledged: { by: { kind: 'user', name: 'd' }, at: T0, fingerprints: ['a'] } }, 'acknowledged'],
+    ['firing when a more severe alert joined after the ack', [alert({ fingerprint: 'a', severity: 'warning' }), alert({ fingerprint: 'b', severity: 'critical' })], { acknowledged: { by: { kind: 'user', name: 'd' }, at: T0, fingerprints: ['a'], severity: 'warning' } }, 'firing'],
     ['resolved when nothing is active', [alert({ fingerprint: 'a', state: 'resolved', resolvedAt: T0 + 5 })], {}, 'resolved'],
     ['resolved when resolved by hand', [alert({ fingerprint: 'a' })], { resolvedBy: { by: { kind: 'user', name: 'd' }, at: T0 + 9 } }, 'resolved'],
   ])('is %s', (_, alerts, extra, state) => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Actor, Alert, Incident } from '../alerting/alert-model';
+import { SEVERITY_RANK, type Actor, type Alert, type Incident, type Severity } from '../alerting/alert-model';
 import type { NotificationLog } from './needs-update';
 import { compareAlerts } from './priority';
 
@@ -19,12 +19,46 @@ export interface IncidentRecord {
   /** The last notification (Alertmanager's notification log entry). */
   readonly notified?: NotificationLog;
   readonly notifications: number;
-  /** An acknowledgement of the whole incident: it covers the alerts firing at that time. */
-  readonly acknowledged?: { readonly by: Actor; readonly at: number; readonly fingerprints: readonly string[]; readonly comment?: string };
+  /** An acknowledgement of the whole incident: see `ackCovers` for the alerts it covers. */
+  readonly acknowledged?: IncidentAcknowledgement;
   /** A person resolved the incident by hand. */
   readonly resolvedBy?: { readonly by: Actor; readonly at: number; readonly comment?: string };
+  /**
+   * Resolved by itself and its resolution told: kept open (reopenable, see
+   * `ConsolidationConfig.reopen`) until then, and closed at that time if nothing fired again.
+   */
+  readonly heldUntil?: number;
+  /**
+   * Resolved by itself, its resolution not told yet: told at this time if nothing fired again
+   * (see `ConsolidationConfig.confirmResolved`).
+   */
+  readonly confirmUntil?: number;
   /** Resolved and its resolution handled: nothing more happens to it. */
   readonly closed: boolean;
+}
+
+/** A person acknowledged the whole incident. */
+export interface IncidentAcknowledgement {
+  readonly by: Actor;
+  readonly at: number;
+  /** The alerts active at that time. */
+  readonly fingerprints: readonly string[];
+  /** The incident's severity at that time (absent in records of older versions). */
+  readonly severity?: Severity;
+  readonly comment?: string;
+}
+
+/**
+ * Whether an acknowledgement of the incident covers an alert (PagerDuty's semantics: alerts grouped
+ * into an acknowledged incident do not page again unless they make it worse): every alert no more
+ * severe than the incident was when acknowledged, whether it was there then or joined later. An
+ * alert more severe than that (a new one, or one whose severity rose) makes the incident fire
+ * again. An acknowledgement without a severity (older records) covers the alerts it listed.
+ */
+export function ackCovers(ack: IncidentAcknowledgement | undefined, alert: Alert): boolean {
+  if (ack === undefined) return false;
+  if (ack.severity === undefined) return ack.fingerprints.includes(alert.fingerprint);
+  return SEVERITY_RANK[alert.severity] <= SEVERITY_RANK[ack.severity];
 }
 
 /** Deterministic incident id from its first group key, opening time and first alert. */
@@ -39,7 +73,8 @@ export function isActive(alert: Alert): boolean {
 /**
  * Builds the incident of a set of alerts:
  * - state: resolved when resolved by hand or no alert is active; acknowledged when every active
- *   alert is acknowledged (or covered by an acknowledgement of the incident); firing otherwise;
+ *   alert is acknowledged (or covered by an acknowledgement of the incident, see `ackCovers`);
+ *   firing otherwise;
  * - severity, class, category and title from the most urgent active alert (all alerts once resolved);
  * - priority: see `incidentPriority`.
  */
@@ -56,7 +91,7 @@ export function buildIncident(input: {
   if (alerts.length === 0) throw new Error(`incident ${input.id} has no alerts`);
   // One pass over the alerts (incidents may hold thousands and are rebuilt on every change),
   // summarising the active alerts and all alerts side by side.
-  const covered = new Set(input.acknowledged?.fingerprints ?? []);
+  const ack = input.acknowledged;
   const active = new Summary();
   const all = new Summary();
   let allAcknowledged = true;
@@ -66,7 +101,7 @@ export function buildIncident(input: {
     lastChange = Math.max(lastChange, a.resolvedAt ?? a.updatedAt);
     if (!isActive(a)) continue;
     active.add(a);
-    if (a.state !== 'acknowledged' && !covered.has(a.fingerprint)) allAcknowledged = false;
+    if (a.state !== 'acknowledged' && !ackCovers(ack, a)) allAcknowledged = false;
   }
   const resolved = input.resolvedBy !== undefined || active.count === 0;
   const state: Incident['state'] = resolved ? 'resolved' : allAcknowledged ? 'acknowledged' : 'firing';

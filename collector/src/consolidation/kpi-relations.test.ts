@@ -46,3 +46,18 @@ describe('kpiRelationsFromCatalog on the demo company', () => {
     expect(NO_KPI_RELATIONS.shareDerivation('revenue', 'cogs')).toBe(false);
   });
 });
+
+describe('cadenceMs', () => {
+  const relations = kpiRelationsFromCatalog(exampleKpis());
+  it.each([
+    ['bank_balance', 15 * 60_000],
+    ['revenue', 86_400_000],
+    ['runway_months', 86_400_000],
+    ['unknown_kpi', undefined],
+  ])('%s gets a value every %s ms', (kpi, ms) => {
+    expect(relations.cadenceMs(kpi)).toBe(ms);
+  });
+  it('is unknown without a catalog', () => {
+    expect(NO_KPI_RELATIONS.cadenceMs('revenue')).toBeUndefined();
+  });
+});

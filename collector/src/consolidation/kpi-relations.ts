@@ -1,4 +1,5 @@
 import type { KpiDefinition } from '../config/kpi-schema';
+import { durationMs } from '../config/scalar-schemas';
 import { planDerivedKpis } from '../kpi/derived-plan';
 
 /**
@@ -15,6 +16,8 @@ export interface KpiRelations {
   /** Whether both KPIs are the same, or one derived KPI reads both, or one reads the other. */
   shareDerivation(a: string, b: string): boolean;
   knows(kpi: string): boolean;
+  /** How often the KPI gets a new value (its `cadence`), in ms; undefined for an unknown KPI. */
+  cadenceMs(kpi: string): number | undefined;
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
@@ -40,6 +43,7 @@ export function kpiRelationsFromCatalog(kpis: readonly KpiDefinition[]): KpiRela
     for (const member of [d.id, ...d.inputs]) familiesOf.set(member, [...(familiesOf.get(member) ?? []), i]);
   });
   const known = new Set(kpis.map((k) => k.id));
+  const cadences = new Map(kpis.map((k) => [k.id, durationMs(k.cadence)]));
   return {
     sourcesOf: (kpi) => sources.get(kpi) ?? EMPTY,
     isDerivedFrom: (kpi, input) => inputs.get(kpi)?.has(input) ?? false,
@@ -50,6 +54,7 @@ export function kpiRelationsFromCatalog(kpis: readonly KpiDefinition[]): KpiRela
       return fa !== undefined && fb !== undefined && fa.some((f) => fb.includes(f));
     },
     knows: (kpi) => known.has(kpi),
+    cadenceMs: (kpi) => cadences.get(kpi),
   };
 }
 
@@ -59,4 +64,5 @@ export const NO_KPI_RELATIONS: KpiRelations = {
   isDerivedFrom: () => false,
   shareDerivation: () => false,
   knows: () => false,
+  cadenceMs: () => undefined,
 };

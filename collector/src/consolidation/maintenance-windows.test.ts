@@ -1,5 +1,6 @@
+import { CronExpressionParser } from 'cron-parser';
 import { maintenanceWindowSchema } from '../config/consolidation-schema';
-import { MaintenanceMuter } from './maintenance-windows';
+import { CronOpenings, MaintenanceMuter } from './maintenance-windows';
 import { alert, HOUR, MINUTE } from './test-support/alert-fixtures';
 
 const erp = { matchers: [{ name: 'source', value: 'erp' }] };
@@ -61,5 +62,20 @@ describe('MaintenanceMuter', () => {
     expect(muter.mutes(ap, opened + 47 * HOUR)).toEqual({ kind: 'maintenance', name: 'month-end-close', until: opened + 48 * HOUR });
     expect(muter.mutes(ap, opened + 48 * HOUR)).toBeUndefined();
     expect(muter.mutes(alert({ kpi: 'revenue' }), opened + HOUR)).toBeUndefined();
+  });
+});
+
+describe('CronOpenings', () => {
+  it('answers like a fresh parse at every instant, in any order, across DST, while reusing its span', () => {
+    const openings = new CronOpenings('30 2 * * *', 'Europe/London');
+    const fresh = (now: number) => CronExpressionParser.parse('30 2 * * *', { currentDate: new Date(now + 1), tz: 'Europe/London' }).prev().getTime();
+    const start = Date.UTC(2025, 2, 28, 0, 0); // the last Sunday of March (BST starts) is inside
+    const times: number[] = [];
+    for (let t = start; t < start + 4 * 24 * HOUR; t += 17 * MINUTE) times.push(t);
+    times.push(start + 3 * HOUR, start - 5 * 24 * HOUR, start + 2 * 24 * HOUR + 1); // backwards too
+    for (const t of times) expect(openings.latestAtOrBefore(t)).toBe(fresh(t));
+    const opened = fresh(start + 30 * HOUR);
+    expect(openings.latestAtOrBefore(opened)).toBe(opened); // an opening is its own latest
+    expect(openings.latestAtOrBefore(opened - 1)).toBe(fresh(opened - 1));
   });
 });

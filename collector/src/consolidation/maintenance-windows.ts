@@ -22,17 +22,15 @@ export interface CompiledMaintenanceWindow {
 export function compileMaintenanceWindow(window: MaintenanceWindow): CompiledMaintenanceWindow {
   const matches = compileMatchers(window.matchers);
   if (window.cron !== undefined && window.duration !== undefined) {
-    const cron = window.cron;
     const length = durationMs(window.duration);
+    const openings = new CronOpenings(window.cron, window.timezone);
     return {
       window,
       matches,
       openUntil(now) {
         // The latest opening at or before now; the window contains now if it has not closed yet.
         // Windows longer than the cron period overlap: the latest opening closes last.
-        const opened = CronExpressionParser.parse(cron, { currentDate: new Date(now + 1), tz: window.timezone })
-          .prev()
-          .getTime();
+        const opened = openings.latestAtOrBefore(now);
         return now < opened + length ? opened + length : undefined;
       },
     };
@@ -43,6 +41,32 @@ export function compileMaintenanceWindow(window: MaintenanceWindow): CompiledMai
     throw new Error(`maintenance window "${window.name}": start and end must be valid (validate the settings first)`);
   }
   return { window, matches, openUntil: (now) => (start <= now && now < end ? end : undefined) };
+}
+
+/**
+ * The openings of a cron schedule, parsed once. The stage asks at every tick, nearly always
+ * between the same two openings: the latest answer is kept with the next opening after it, and
+ * the cron expression is only walked again once `now` leaves that span (or goes back before it).
+ */
+export class CronOpenings {
+  private readonly expression;
+  private span: { from: number; until: number } | undefined;
+
+  constructor(cron: string, timezone: string) {
+    this.expression = CronExpressionParser.parse(cron, { tz: timezone });
+  }
+
+  /** The latest opening at or before `now` (epoch ms). */
+  latestAtOrBefore(now: number): number {
+    const span = this.span;
+    if (span !== undefined && span.from <= now && now < span.until) return span.from;
+    this.expression.reset(new Date(now + 1));
+    const from = this.expression.prev().getTime();
+    this.expression.reset(new Date(from));
+    const until = this.expression.next().getTime();
+    this.span = { from, until };
+    return from;
+  }
 }
 
 export class MaintenanceMuter implements Muter {

@@ -128,8 +128,11 @@ describe('resolution', () => {
     run.sync(T0 + 15 * MINUTE);
     const resolved = incident([{ ...cash, state: 'resolved', resolvedAt: T0 + 20 * MINUTE }]);
     expect(run.notify('resolved', T0 + 20 * MINUTE, resolved)).toEqual(['resolved priya,tomas [push,sms]', 'resolved dana [sms,email]']);
-    expect(run.record.closed).toBe(true);
-    expect(run.escalator.status(run.record).state).toBe('resolved');
+    // The record stays open (the consolidator may reopen the incident) with nothing left to do.
+    expect(run.record.closed).toBe(false);
+    expect(run.record.tracks).toEqual([]);
+    expect(run.record.routes).toEqual([]);
+    expect(run.escalator.status(run.record, true).state).toBe('resolved');
     expect(run.sync(T0 + 10 * HOUR)).toEqual([]);
   });
 
@@ -142,6 +145,39 @@ describe('resolution', () => {
       'resolved priya,tomas [push,sms]',
       'resolved dana [email,sms]',
     ]);
+  });
+});
+
+describe('one step, many routes', () => {
+  it('reaches a recipient once with every channel their routes and levels ask for', () => {
+    // debt_to_ebitda critical: the finance policy pages the treasury (push, sms) and the covenant
+    // route tells dana by email; dana also on the first level: one dispatch for her, both channels.
+    const settings = testSettings();
+    const policies = settings.escalation.policies.map((p) =>
+      p.id === 'finance-critical' ? { ...p, levels: [{ ...p.levels[0]!, targets: { recipients: ['priya', 'dana'] } }, ...p.levels.slice(1)] } : p,
+    );
+    const run = new Run(new Escalator({ ...settings, escalation: { ...settings.escalation, policies } }));
+    const debt = alert({ kpi: 'debt_to_ebitda', severity: 'critical', fingerprint: 'debt' });
+    const sent = run.notify('firing', T0, incident([debt]));
+    expect(sent).toEqual(['firing L0 priya [push,sms]', 'firing L0 dana [push,sms,email]']);
+    expect(new Set(run.sent.map((d) => d.key)).size).toBe(2);
+  });
+
+  it('stops a due track that no route reaches any more, and starts it again when one does', () => {
+    const run = new Run();
+    expect(run.notify('firing', T0)).toEqual(['firing L0 priya,tomas [push,sms]']);
+    // The critical resolved; a warning of the incident is still active: no critical route now.
+    const warning = alert({ kpi: 'cash_position', severity: 'warning', fingerprint: 'cash-warning' });
+    run.current = incident([{ ...cash, state: 'resolved', resolvedAt: T0 + 5 * MINUTE }, warning]);
+    expect(run.sync(T0 + 15 * MINUTE)).toEqual([]);
+    expect(run.record.tracks).toEqual([]);
+    expect(nextTimerAt(run.record)).toBeUndefined();
+    expect(run.sync(T0 + 2 * HOUR)).toEqual([]);
+    // Critical again: the policy starts over from its first level (the treasury-warnings route's
+    // email to the same people rides along in the same dispatch).
+    const again = incident([{ ...cash, state: 'firing' }, warning]);
+    expect(run.notify('update', T0 + 3 * HOUR, again)).toEqual(['update L0 priya,tomas [push,sms,email]']);
+    expect(run.escalator.status(run.record)).toMatchObject({ state: 'active', level: 0, nextAt: T0 + 3 * HOUR + 15 * MINUTE });
   });
 });
 

@@ -6,7 +6,7 @@ import { isActive } from '../consolidation/incident-record';
 import { levelApplies } from './business-hours';
 import { Directory } from './directory';
 import type { EscalationRecord, EscalationTrack, PagedRecipient } from './escalation-record';
-import { matchRoutes } from './routing';
+import { matchRoutes, routeKeysOfPolicy } from './routing';
 
 /** What escalation needs to know about an incident besides its own record. */
 export interface EscalationInput {
@@ -69,9 +69,16 @@ export interface CurrentEscalation {
  *   pages every level that came due, once each).
  * - An acknowledgement stops every track; with `ackTimeout` an incident still unresolved after it
  *   is re-alerted ('ack_timeout') from the first level.
- * - An update (new alerts) reaches everyone told so far, and restarts acknowledged tracks (the
+ * - An update (new alerts the consolidator found worth telling: an acknowledged incident only
+ *   when it got more severe) reaches everyone told so far, and restarts acknowledged tracks (the
  *   incident fires again). A repeat reaches everyone told so far unless a track is still climbing.
- * - Resolution reaches everyone told so far at once.
+ * - A due track whose policy no route of the incident reaches any more (its critical alert
+ *   resolved, say) stops instead of climbing; it starts again if a route reaches it again.
+ * - One step tells each recipient once, with every channel its routes and levels asked for: routes
+ *   that overlap never reach anyone twice on a channel (see `Work`).
+ * - Resolution reaches everyone told so far at once; the tracks stop. While the consolidator keeps
+ *   the incident reopenable the record stays open without routes: if the incident fires again
+ *   unacknowledged, routing starts afresh.
  * - Information incidents reach their routes' receivers (or a policy's first level) without
  *   escalation.
  *
@@ -121,9 +128,12 @@ export class Escalator {
         if (!work.tracks.some((t) => t.status === 'active')) this.tellPaged(work, 'repeat', incident, now);
         break;
       case 'resolved':
+        // Everyone told hears it at once. The record stays open while the consolidator keeps the
+        // incident reopenable: if it fires again, routing starts afresh (the manager closes the
+        // record with its incident).
         this.tellPaged(work, 'resolved', incident, now);
         work.tracks = [];
-        work.closed = true;
+        work.routes = [];
         break;
     }
     return work.result(now);
@@ -134,12 +144,24 @@ export class Escalator {
     if (record.closed || record.tracks.length === 0) return { record, dispatches: [] };
     const work = new Work(record);
     const ackAt = input.ackAt;
+    let routedPolicies: Set<string> | undefined;
+    const routed = (): Set<string> =>
+      (routedPolicies ??= new Set(
+        matchRoutes(routingAlerts(input.incident), this.settings.routing).flatMap((r) => (r.escalation === undefined ? [] : [r.escalation])),
+      ));
     work.tracks = work.tracks.flatMap((track): EscalationTrack[] => {
       const policy = this.policies.get(track.policy);
       if (policy === undefined) return []; // the policy was removed from the settings
       let t = track;
       if (ackAt !== undefined && (t.ackAt === undefined || t.ackAt < ackAt)) t = acknowledged(t, policy, ackAt);
       if (t.nextAt === undefined || t.nextAt > now || input.incident.state === 'resolved') return [t];
+      if (!routed().has(policy.id)) {
+        // No route sends the incident to this policy any more (its critical alert resolved, say):
+        // the track stops, and starts afresh if a route sends it there again.
+        const keys = routeKeysOfPolicy(this.settings.routing, policy.id);
+        work.routes = work.routes.filter((key) => !keys.includes(key));
+        return [];
+      }
       if (input.muted) return [t.paused ? t : { ...t, paused: true }];
       if (t.status === 'acknowledged') t = this.reAlert(work, policy, t, input.incident, now);
       return [this.climb(work, policy, t, input.incident, now)];
@@ -147,12 +169,12 @@ export class Escalator {
     return work.result(now);
   }
 
-  /** The record's state for the API. */
-  status(record: EscalationRecord | undefined): EscalationStatus {
+  /** The record's state for the API (`incidentResolved`: its incident resolved and is only kept reopenable). */
+  status(record: EscalationRecord | undefined, incidentResolved = false): EscalationStatus {
     if (record === undefined) return { level: 0, cycle: 0, state: 'none', paged: [], tracks: [] };
     const primary = record.tracks.find((t) => t.status === 'active') ?? record.tracks[0];
     const paged = record.paged.map((p) => p.id);
-    const state: EscalationStatus['state'] = record.closed
+    const state: EscalationStatus['state'] = record.closed || incidentResolved
       ? 'resolved'
       : primary !== undefined
         ? primary.status
@@ -350,24 +372,38 @@ function acknowledged(track: EscalationTrack, policy: EscalationPolicy, ackAt: n
   return policy.ackTimeout === undefined ? base : { ...base, nextAt: ackAt + durationMs(policy.ackTimeout) };
 }
 
-/** A record being changed: the dispatches made and the ledger of who was told. */
+/** One decision to tell some recipients on some channels (null: their own channels). */
+interface Telling {
+  readonly reason: DispatchReason;
+  readonly incident: Incident;
+  readonly recipients: readonly string[];
+  readonly channels: readonly ChannelName[] | null;
+  readonly level?: number;
+  readonly policy?: string;
+}
+
+/**
+ * A record being changed: what to tell whom, and the ledger of who was told. What one step tells
+ * goes out as few dispatches as it can (`result`): per reason, each recipient once with every
+ * channel any route or level asked for, recipients asking for the same channels in one dispatch.
+ * Routes that overlap (a covenant route and the finance policy both reaching the treasurer) then
+ * never reach anyone twice on one channel.
+ */
 class Work {
   routes: string[];
   tracks: EscalationTrack[];
   paged: PagedRecipient[];
-  sequence: number;
   closed: boolean;
-  readonly dispatches: Dispatch[] = [];
+  private readonly tellings: Telling[] = [];
 
   constructor(private readonly original: EscalationRecord) {
     this.routes = [...original.routes];
     this.tracks = [...original.tracks];
     this.paged = [...original.paged];
-    this.sequence = original.sequence;
     this.closed = original.closed;
   }
 
-  /** Makes one dispatch (none for nobody) and notes who was told on which channels. Returns them. */
+  /** Tells recipients (nobody: nothing) and notes who was told on which channels. Returns them. */
   send(
     reason: DispatchReason,
     incident: Incident,
@@ -378,16 +414,13 @@ class Work {
     policy?: string,
   ): string[] {
     if (recipients.length === 0) return [];
-    this.sequence += 1;
-    this.dispatches.push({
-      key: `${incident.id}:${reason}:${this.sequence}`,
+    this.tellings.push({
       reason,
       incident,
       recipients: [...recipients],
-      ...(channels === undefined ? {} : { channels: [...channels] }),
+      channels: channels === undefined ? null : [...channels],
       ...(level === undefined ? {} : { level }),
       ...(policy === undefined ? {} : { policy }),
-      at: now,
     });
     for (const id of recipients) {
       const index = this.paged.findIndex((p) => p.id === id);
@@ -408,10 +441,11 @@ class Work {
 
   result(now: number): EscalationStep {
     const o = this.original;
+    const dispatches = this.dispatches(now);
     const same =
-      this.dispatches.length === 0 &&
+      dispatches.length === 0 &&
       this.closed === o.closed &&
-      this.routes.length === o.routes.length &&
+      JSON.stringify(this.routes) === JSON.stringify(o.routes) &&
       JSON.stringify(this.tracks) === JSON.stringify(o.tracks) &&
       JSON.stringify(this.paged) === JSON.stringify(o.paged);
     if (same) return { record: o, dispatches: [] };
@@ -421,11 +455,70 @@ class Work {
         routes: this.routes,
         tracks: this.tracks,
         paged: this.paged,
-        sequence: this.sequence,
+        sequence: o.sequence + dispatches.length,
         closed: this.closed,
         updatedAt: now,
       },
-      dispatches: this.dispatches,
+      dispatches,
     };
+  }
+
+  /**
+   * The step's tellings as dispatches, in order of first telling: per reason, each recipient with
+   * the union of the channels asked for (their own channels if any telling said so), grouped by
+   * channel set and the escalation level that reached them first (if any did; a dispatch carries
+   * that level and policy).
+   */
+  private dispatches(now: number): Dispatch[] {
+    const out: Dispatch[] = [];
+    let sequence = this.original.sequence;
+    const reasons = [...new Set(this.tellings.map((t) => t.reason))];
+    for (const reason of reasons) {
+      const tellings = this.tellings.filter((t) => t.reason === reason);
+      const wanted = new Map<string, { channels: Set<ChannelName> | null; leveled?: Telling }>();
+      for (const t of tellings) {
+        for (const id of t.recipients) {
+          let entry = wanted.get(id);
+          if (entry === undefined) {
+            entry = { channels: t.channels === null ? null : new Set(t.channels) };
+            wanted.set(id, entry);
+          } else if (t.channels === null) entry.channels = null;
+          else if (entry.channels !== null) for (const c of t.channels) entry.channels.add(c);
+          if (entry.leveled === undefined && t.level !== undefined) entry.leveled = t;
+        }
+      }
+      const groups = new Map<string, { channels: ChannelName[] | null; ids: string[]; level?: number; policy?: string }>();
+      for (const [id, { channels, leveled }] of wanted) {
+        const list = channels === null ? null : [...channels];
+        // Recipients reached by different escalation levels stay apart (a late tick paging two).
+        const levelKey = leveled === undefined ? '' : `${leveled.policy ?? ''}#${leveled.level}`;
+        const key = `${levelKey} ${list === null ? '*' : [...list].sort().join(',')}`;
+        let group = groups.get(key);
+        if (group === undefined) {
+          group = { channels: list, ids: [] };
+          groups.set(key, group);
+        }
+        group.ids.push(id);
+        if (leveled?.level !== undefined) {
+          group.level = leveled.level;
+          if (leveled.policy !== undefined) group.policy = leveled.policy;
+        }
+      }
+      const incident = tellings[tellings.length - 1]!.incident;
+      for (const group of groups.values()) {
+        sequence += 1;
+        out.push({
+          key: `${incident.id}:${reason}:${sequence}`,
+          reason,
+          incident,
+          recipients: group.ids,
+          ...(group.channels === null ? {} : { channels: group.channels }),
+          ...(group.level === undefined ? {} : { level: group.level }),
+          ...(group.policy === undefined ? {} : { policy: group.policy }),
+          at: now,
+        });
+      }
+    }
+    return out;
   }
 }

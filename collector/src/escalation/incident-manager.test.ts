@@ -33,7 +33,7 @@ async function memoryManager(options: Partial<IncidentManagerOptions> = {}) {
 }
 
 describe('IncidentManager', () => {
-  it('turns transitions into grouped, escalated dispatches; ack stops; resolution tells everyone at once', async () => {
+  it('turns transitions into grouped, escalated dispatches; ack stops; a resolution by itself tells everyone once confirmed', async () => {
     const { manager, sink } = await memoryManager();
     expect(await manager.onTransitions([fire(cash, T0)], T0)).toEqual([]);
     expect(manager.nextWakeAt()).toBe(FIRST);
@@ -54,13 +54,67 @@ describe('IncidentManager', () => {
       paged: ['priya', 'tomas', 'dana'],
     });
 
-    const resolved = await manager.onTransitions([move({ ...cash, firingAt: T0 }, 'resolved', T0 + 3 * HOUR + 7 * SECOND)], T0 + 3 * HOUR + 7 * SECOND);
+    // Resolved by itself: told once it has stayed resolved 2 × the 15-minute cadence of cash_position.
+    const resolvedAt = T0 + 3 * HOUR + 7 * SECOND;
+    const confirmed = resolvedAt + 30 * MINUTE;
+    expect(await manager.onTransitions([move({ ...cash, firingAt: T0 }, 'resolved', resolvedAt)], resolvedAt)).toEqual([]);
+    expect(manager.nextWakeAt()).toBe(confirmed);
+    expect(await manager.tick(confirmed - 1)).toEqual([]);
+    const resolved = await manager.tick(confirmed);
     expect(show(resolved)).toEqual(['resolved priya,tomas', 'resolved dana']);
-    expect(resolved.every((d) => d.at === T0 + 3 * HOUR + 7 * SECOND)).toBe(true);
+    expect(resolved.every((d) => d.at === confirmed)).toBe(true);
     expect(sink.pages()).toEqual(['firing L0 priya,tomas', 'escalation L1 dana', 'resolved priya,tomas', 'resolved dana']);
-    expect(manager.nextWakeAt()).toBeUndefined();
+    // Kept reopenable for a day (a financial incident), then closed without another dispatch.
+    const holdEnds = confirmed + 24 * HOUR;
+    expect(manager.nextWakeAt()).toBe(holdEnds);
     expect((await manager.incidents({ state: 'resolved' })).map((i) => i.id)).toEqual([open!.id]);
     expect((await manager.incident(open!.id, T0 + 4 * HOUR))!.escalation.state).toBe('resolved');
+    expect(await manager.tick(holdEnds)).toEqual([]);
+    expect(manager.nextWakeAt()).toBeUndefined();
+    expect((await manager.incidents({ state: 'resolved' })).map((i) => i.id)).toEqual([open!.id]);
+    expect((await manager.incident(open!.id, holdEnds))!.escalation.state).toBe('resolved');
+  });
+
+  it('goes on quietly with an acknowledged incident that fires again before its resolution was told; a critical raise pages', async () => {
+    const { manager, sink } = await memoryManager();
+    const low = alert({ kpi: 'cash_position', severity: 'warning', fingerprint: 'cash-low', labels: { team: 'treasury', source: 'bank' } });
+    await manager.onTransitions([fire(low, T0)], T0);
+    await manager.tick(FIRST);
+    const [open] = await manager.incidents();
+    await manager.acknowledgeIncident(open!.id, dana, FIRST + MINUTE);
+    await manager.onTransitions([move({ ...low, firingAt: T0 }, 'resolved', T0 + HOUR)], T0 + HOUR);
+    const before = sink.pages().length;
+    // Within its confirm period (30 minutes for cash_position): nobody was told it resolved.
+    expect(await manager.tick(T0 + HOUR + 10 * MINUTE)).toEqual([]);
+    expect(await manager.onTransitions([fire(low, T0 + HOUR + 20 * MINUTE)], T0 + HOUR + 20 * MINUTE)).toEqual([]);
+    expect(await manager.tick(T0 + 16 * HOUR)).toEqual([]);
+    expect((await manager.incidents()).map((i) => [i.id, i.state])).toEqual([[open!.id, 'acknowledged']]);
+    expect(sink.pages()).toHaveLength(before);
+    // A critical joins: worse than what was acknowledged, so it pages (policy level 0 and those told).
+    await manager.onTransitions([fire(cash, T0 + 17 * HOUR)], T0 + 17 * HOUR);
+    const raised = await manager.tick(T0 + 17 * HOUR + 5 * MINUTE);
+    expect(raised.length).toBeGreaterThan(0);
+    expect(raised.every((d) => d.reason === 'update' && d.incident.id === open!.id && d.incident.severity === 'critical')).toBe(true);
+    expect(raised.some((d) => d.level === 0 && d.policy === 'finance-critical')).toBe(true);
+  });
+
+  it('pages an update when an acknowledged incident fires again after its resolution was told', async () => {
+    const { manager, sink } = await memoryManager();
+    const low = alert({ kpi: 'cash_position', severity: 'warning', fingerprint: 'cash-low', labels: { team: 'treasury', source: 'bank' } });
+    await manager.onTransitions([fire(low, T0)], T0);
+    await manager.tick(FIRST);
+    const [open] = await manager.incidents();
+    await manager.acknowledgeIncident(open!.id, dana, FIRST + MINUTE);
+    await manager.onTransitions([move({ ...low, firingAt: T0 }, 'resolved', T0 + HOUR)], T0 + HOUR);
+    expect((await manager.tick(T0 + HOUR + 30 * MINUTE)).map((d) => d.reason)).toContain('resolved');
+    const before = sink.pages().length;
+    // Everyone was told it resolved: its acknowledgement ended with it, so firing again is news.
+    await manager.onTransitions([fire(low, T0 + 15 * HOUR)], T0 + 15 * HOUR);
+    expect((await manager.incidents()).map((i) => [i.id, i.state])).toEqual([[open!.id, 'firing']]);
+    const reopened = await manager.tick(T0 + 15 * HOUR + 5 * MINUTE);
+    expect(reopened.length).toBeGreaterThan(0);
+    expect(reopened.every((d) => d.reason === 'update' && d.incident.id === open!.id)).toBe(true);
+    expect(sink.pages().length).toBeGreaterThan(before);
   });
 
   it('with no group wait pages at once, telling the alerts of one batch together', async () => {
@@ -133,8 +187,10 @@ describe('IncidentManager', () => {
     const runway = alert({ kpi: 'runway_months', fingerprint: 'runway' });
     await manager.onTransitions([fire(bankDown, T0), fire(runway, T0 + 10 * SECOND), fire(cash, T0 + 20 * SECOND)], T0 + 20 * SECOND);
     const sent = await manager.tick(FIRST);
-    // One incident; routes of the audible alert only: the system route (SRE on call) and the SRE policy.
-    expect(show(sent)).toEqual(['firing sam', 'firing L0 sam']);
+    // One incident; routes of the audible alert only: the system route (SRE on call) and the SRE
+    // policy, both reaching sam: one dispatch with the channels of both.
+    expect(show(sent)).toEqual(['firing L0 sam']);
+    expect(sent[0]!.channels).toEqual(['sms']); // not the same SMS twice
     expect(new Set(sent.map((d) => d.incident.id)).size).toBe(1);
     expect(sent[0]!.incident.alerts.map((a) => a.fingerprint)).toEqual(['bank-down']);
     const [incident] = await manager.incidents();

@@ -53,7 +53,7 @@ const PRUNE_EVERY_MS = 3_600_000;
  * The consolidation and escalation stage behind one facade: alert transitions in, dispatches out.
  *
  *   onTransitions → Consolidator (group, correlate) → flush when due (group wait / interval /
- *   repeat / resolved at once), muted alerts left out (silences, maintenance, inhibition,
+ *   repeat / resolved: at once by a person, after its confirm period by itself), muted alerts left out (silences, maintenance, inhibition,
  *   flapping) → Escalator (routes, levels, acks) → DispatchSink
  *
  * Call `tick(now)` on a timer (`nextWakeAt()` says when something is due). Every change is saved
@@ -265,7 +265,8 @@ export class IncidentManager {
         reason,
         text: describeMute(reason),
       }));
-      return { incident: open.incident, escalation: this.escalator.status(this.escalations.get(id)), muted };
+      const escalation = this.escalator.status(this.escalations.get(id), open.incident.state === 'resolved');
+      return { incident: open.incident, escalation, muted };
     }
     const stored = await this.options.store.getIncident(id);
     if (stored === undefined) return undefined;

@@ -28,6 +28,12 @@ export function matchRoutes(alerts: readonly Alert[], routing: Routing): Matched
   return matched.length > 0 ? matched : [target('default', routing.default)];
 }
 
+/** The keys (see `MatchedRoute.key`) of the routes that start the escalation policy `policyId`. */
+export function routeKeysOfPolicy(routing: Routing, policyId: string): string[] {
+  const keys = routing.routes.flatMap((route, i) => (route.escalation === policyId ? [route.name ?? `routes[${i}]`] : []));
+  return routing.default.escalation === policyId ? [...keys, 'default'] : keys;
+}
+
 export function routeMatches(match: RouteMatch, alert: Alert): boolean {
   const team = alert.labels['team'];
   return (

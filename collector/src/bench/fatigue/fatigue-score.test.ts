@@ -1,6 +1,6 @@
 import type { Alert, Dispatch, Incident } from '../../alerting/alert-model';
 import type { Incident as DemoIncident } from '../../sources/demo-company';
-import { collapsedPages, fatigueLine, incidentsShownBy, isNotification, pageOfDispatch, scorePages, type Page } from './fatigue-score';
+import { collapsedPages, decisionsOf, fatigueLine, incidentsShownBy, isNotification, pageOfDispatch, scorePages, type Page } from './fatigue-score';
 import { alertShowsIncident, INCIDENT_SIGNATURES } from './incident-signatures';
 
 const MIN = 60_000;
@@ -197,5 +197,29 @@ describe('collapsedPages', () => {
       'inc-1 6 escalation',
       'inc-2 8 update',
     ]);
+  });
+});
+
+describe('decisionsOf', () => {
+  it('merges the dispatches of one decision (same incident, reason, instant) and keeps the others apart', () => {
+    const a = page({ alerts: [uptimeApi], recipients: ['treasurer'] });
+    const b = page({ alerts: [uptimeApi], recipients: ['finance-alerts', 'treasurer'] });
+    const later = page({ alerts: [uptimeApi], at: T0 + 11 * MIN });
+    const other = page({ alerts: [uptimeApi], source: 'inc-2' });
+    const resolved = page({ alerts: [uptimeApi], reason: 'resolved' });
+    const merged = decisionsOf([a, b, later, other, resolved]);
+    expect(merged.map((p) => [p.source, p.reason, p.at, p.recipients])).toEqual([
+      ['inc-1', 'firing', T0 + 10 * MIN, ['treasurer', 'finance-alerts']],
+      ['inc-1', 'firing', T0 + 11 * MIN, ['sre-alex']],
+      ['inc-2', 'firing', T0 + 10 * MIN, ['sre-alex']],
+      ['inc-1', 'resolved', T0 + 10 * MIN, ['sre-alex']],
+    ]);
+    expect(merged[0]!.alerts).toEqual([uptimeApi]);
+  });
+
+  it('lets scorePages count a decision once, and every dispatch when asked', () => {
+    const pages = [page({ alerts: [uptimeApi], recipients: ['treasurer'] }), page({ alerts: [uptimeApi], recipients: ['cfo'] })];
+    expect(scorePages(pages, [outage])).toMatchObject({ notifications: 1, dispatches: 2, attributed: 1, perIncident: 1 });
+    expect(scorePages(pages, [outage], { perDispatch: true })).toMatchObject({ notifications: 2, dispatches: 2, attributed: 2, perIncident: 2 });
   });
 });

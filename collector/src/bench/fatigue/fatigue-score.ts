@@ -7,7 +7,12 @@ import { alertShowsIncident, INCIDENT_SIGNATURES, isCriticalIncident, type Alert
  *
  *   notifications   pages: dispatches of a critical or warning incident to at least one recipient,
  *                   for a reason that asks for attention (firing, update, repeat, escalation,
- *                   ack_timeout); 'resolved' and 'information' messages are not pages
+ *                   ack_timeout); 'resolved' and 'information' messages are not pages. The
+ *                   dispatches of one decision (same incident, reason and instant) are one
+ *                   notification: a dispatch carries one channel list for all its recipients, so
+ *                   a page that reaches the treasurer by push and SMS and #finance-alerts by Slack
+ *                   travels as two dispatches, yet it is one notification (`decisionsOf`); the
+ *                   dispatch count is kept beside it (`dispatches`)
  *   attributed      a page one of whose alerts shows a recorded incident (see alertShowsIncident)
  *   detected        recorded incidents with at least one attributed page
  *   per_incident    attributed pages / recorded incidents
@@ -77,8 +82,10 @@ export interface FatigueScore {
   readonly detected: number;
   readonly criticalIncidents: number;
   readonly criticalDetected: number;
-  /** Pages, each dispatch once. */
+  /** Pages, each decision once (the dispatches of one decision merged, see `decisionsOf`). */
   readonly notifications: number;
+  /** Paging dispatches, each once (several for a decision whose recipients use different channels). */
+  readonly dispatches: number;
   /** Pages × their recipients. */
   readonly recipientMessages: number;
   readonly attributed: number;
@@ -93,14 +100,18 @@ export interface FatigueScore {
 }
 
 export interface ScoreOptions {
+  /** Count each dispatch as a notification (the count before decisions were merged; diagnosis). */
+  readonly perDispatch?: boolean;
   /** Count pages without recipients too (the baseline has no routing: every firing is one page). */
   readonly countWithoutRecipients?: boolean;
   readonly signatures?: Readonly<Record<IncidentKind, IncidentSignature>>;
 }
 
 /** Counts pages, detections and false pages. O(pages × incidents × alerts per page). */
-export function scorePages(pages: readonly Page[], incidents: readonly DemoIncident[], options: ScoreOptions = {}): FatigueScore {
+export function scorePages(all: readonly Page[], incidents: readonly DemoIncident[], options: ScoreOptions = {}): FatigueScore {
   const signatures = options.signatures ?? INCIDENT_SIGNATURES;
+  const dispatches = all.filter((p) => isNotification(p, !options.countWithoutRecipients)).length;
+  const pages = options.perDispatch ? all : decisionsOf(all);
   const perIncident = new Map<DemoIncident, { notifications: number; first?: number }>(incidents.map((i) => [i, { notifications: 0 }]));
   const falseByRule = new Map<string, number>();
   const byReason: Partial<Record<DispatchReason, number>> = {};
@@ -142,6 +153,7 @@ export function scorePages(pages: readonly Page[], incidents: readonly DemoIncid
     criticalIncidents: outcomes.filter((o) => o.critical).length,
     criticalDetected: outcomes.filter((o) => o.critical && o.detected).length,
     notifications,
+    dispatches,
     recipientMessages,
     attributed,
     perIncident: incidents.length === 0 ? 0 : attributed / incidents.length,
@@ -150,6 +162,26 @@ export function scorePages(pages: readonly Page[], incidents: readonly DemoIncid
     falseByRule: [...falseByRule].map(([rule, n]) => ({ rule, pages: n })).sort((a, b) => b.pages - a.pages || a.rule.localeCompare(b.rule)),
     byReason,
   };
+}
+
+/**
+ * The pages of one decision (same source, reason and instant: what escalation sent in one step)
+ * merged into one page with every recipient and alert, in order of first page. Pages of different
+ * decisions, and every baseline firing (its own source), stay apart. O(pages × alerts per page).
+ */
+export function decisionsOf(pages: readonly Page[]): Page[] {
+  const byKey = new Map<string, { page: Page; recipients: Set<string>; alerts: Map<string, Page['alerts'][number]> }>();
+  for (const page of pages) {
+    const key = `${page.source}\n${page.reason}\n${page.at}`;
+    let entry = byKey.get(key);
+    if (entry === undefined) {
+      entry = { page, recipients: new Set(), alerts: new Map() };
+      byKey.set(key, entry);
+    }
+    for (const r of page.recipients) entry.recipients.add(r);
+    for (const a of page.alerts) entry.alerts.set(`${a.kpi}\n${a.ruleId}\n${JSON.stringify(a.series)}`, a);
+  }
+  return [...byKey.values()].map(({ page, recipients, alerts }) => ({ ...page, recipients: [...recipients], alerts: [...alerts.values()] }));
 }
 
 /**
@@ -163,7 +195,7 @@ export function pageBreakdown(
   options: ScoreOptions = {},
 ): { readonly key: string; readonly pages: number }[] {
   const counts = new Map<string, number>();
-  for (const page of pages) {
+  for (const page of decisionsOf(pages)) {
     if (!isNotification(page, !options.countWithoutRecipients)) continue;
     const shown = incidentsShownBy(page, incidents, options.signatures).length > 0;
     if (shown !== (which === 'attributed')) continue;
