@@ -1,5 +1,5 @@
 import seedrandom from 'seedrandom';
-import { DEFAULT_NOVELTY_OPTIONS, NoveltyAnomalyDetector } from './novelty-anomaly-detector';
+import { corroborationFactor, DEFAULT_NOVELTY_OPTIONS, NoveltyAnomalyDetector } from './novelty-anomaly-detector';
 
 const FIVE_MIN = 300_000;
 const PER_DAY = 288;
@@ -87,7 +87,57 @@ describe('NoveltyAnomalyDetector', () => {
     }
   });
 
+  it('weighs a new extreme less while the history is younger than rangeMaturityMs', () => {
+    const day = PER_DAY;
+    const spikeAt = (at: number, options = DEFAULT_NOVELTY_OPTIONS): number => {
+      const values = noisy(at + 1, 'mature');
+      values[at] = 102.8; // about 0.2 of the range beyond the highest value
+      return scores(values, new NoveltyAnomalyDetector(options))[at]!;
+    };
+    const noMaturity = { ...DEFAULT_NOVELTY_OPTIONS, rangeMaturityMs: 0 };
+    // one day into a week-long maturity: the exceedance counts 1/7
+    expect(spikeAt(day)).toBeLessThan(spikeAt(day, noMaturity) - 0.1);
+    expect(spikeAt(day)).toBeGreaterThan(0.5);
+    // after the maturity span it counts in full
+    expect(spikeAt(8 * day)).toBeCloseTo(spikeAt(8 * day, noMaturity), 10);
+  });
+
+  it('damps a likelihood surprise that no other channel shares', () => {
+    const wave = (i: number): number => 50 + 30 * Math.sin((2 * Math.PI * i) / PER_DAY);
+    const start = 10 * PER_DAY + 50;
+    const values = noisy(11 * PER_DAY, 'lone', (i) => (i >= start && i < start + 100 ? 50 : wave(i)), 1);
+    const gated = new NoveltyAnomalyDetector();
+    const ungated = new NoveltyAnomalyDetector({ ...DEFAULT_NOVELTY_OPTIONS, corroboration: { floor: 1, scale: 0.2 } });
+    let damped = 0;
+    values.forEach((v, i) => {
+      const a = gated.update(i * FIVE_MIN, v);
+      const b = ungated.update(i * FIVE_MIN, v);
+      expect(a).toBeLessThanOrEqual(b + 1e-12);
+      if (a < b - 1e-9) damped++;
+    });
+    expect(damped).toBeGreaterThan(0);
+  });
+
   it('refuses a non-finite value', () => {
     expect(() => new NoveltyAnomalyDetector().update(0, Number.NaN)).toThrow(/finite/);
+  });
+});
+
+describe('corroborationFactor', () => {
+  const o = { floor: 0.7, scale: 0.2 };
+
+  it('is the floor when no other channel is surprised and 1 from the scale on', () => {
+    expect(corroborationFactor(0, o)).toBe(0.7);
+    expect(corroborationFactor(0.2, o)).toBe(1);
+    expect(corroborationFactor(0.9, o)).toBe(1);
+  });
+
+  it('rises linearly in between', () => {
+    expect(corroborationFactor(0.1, o)).toBeCloseTo(0.85, 12);
+    expect(corroborationFactor(0.05, o)).toBeCloseTo(0.775, 12);
+  });
+
+  it('treats a negative second as none', () => {
+    expect(corroborationFactor(-1, o)).toBe(0.7);
   });
 });

@@ -2,13 +2,17 @@
  * NoveltyAnomalyDetector: a streaming detector tuned on the Numenta Anomaly Benchmark (NAB). Three
  * kinds of surprise are read at every point and combined into one score in [0, 1]:
  *
- * - range novelty: a value beyond everything seen before (scored 0.5 … 1 by how far beyond);
+ * - range novelty: a value beyond everything seen before (scored 0.5 … 1 by how far beyond, and weighed
+ *   less while the history is younger than `rangeMaturityMs`: before a full weekly cycle has been seen, a
+ *   new extreme may just be the week's own rhythm);
  * - context novelty: the value's bin is unexpected after the bins before it;
  * - seasonal-lag surprises: the value is unusually far from the value one day, or one week, earlier.
  *
  * Context and seasonal surprises go through an HTM-style likelihood (their short-term mean against their own history),
  * so a series that is always surprising is not always anomalous; their log-scaled likelihoods are
- * weighted below range novelty, and a little of their sum is added as corroborating evidence. After
+ * weighted below range novelty, and a little of their sum is added as corroborating evidence. The
+ * strongest likelihood counts in full only when a second, independent view agrees (see
+ * `corroborationFactor`): a break in one lag alone is more often noise in that lag. After
  * a score reaches `alarmScore` the next `quietPoints` scores are damped: one incident, one alarm.
  *
  * Pure and deterministic (no clock, no randomness); every part has bounded memory; constant work
@@ -42,11 +46,15 @@ export interface NoveltyDetectorOptions {
   readonly rangeWarmup: number;
   /** Exceedance (fraction of the range) at which the range score is 0.5 + 0.5·(1 − 1/e). */
   readonly rangeScale: number;
+  /** Span (ms) of history below which the exceedance is scaled by elapsed/rangeMaturityMs. */
+  readonly rangeMaturityMs: number;
   readonly context: ContextNoveltyOptions;
   readonly seasons: readonly NamedSeason[];
   readonly likelihood: StreamingLikelihoodOptions;
   /** Weight of the log-scaled likelihoods against range novelty. */
   readonly likelihoodWeight: number;
+  /** The corroboration gate of the strongest likelihood (see corroborationFactor). */
+  readonly corroboration: CorroborationOptions;
   /** Share of the summed log-scaled likelihoods added to the score as corroboration. */
   readonly evidenceWeight: number;
   /** A score at or above this raises an alarm… */
@@ -56,9 +64,27 @@ export interface NoveltyDetectorOptions {
   readonly quietFactor: number;
 }
 
+/** How the strongest log-scaled likelihood is weighed by the second strongest. */
+export interface CorroborationOptions {
+  /** Factor of a surprise that no other channel shares. */
+  readonly floor: number;
+  /** Second-strongest log-scaled likelihood at which the factor reaches 1. */
+  readonly scale: number;
+}
+
+/**
+ * The factor in [floor, 1] of the strongest likelihood channel given the second strongest: floor when
+ * no other channel is surprised, rising linearly to 1 when the second reaches `scale`.
+ * @example corroborationFactor(0.1, { floor: 0.7, scale: 0.2 }) // 0.85
+ */
+export function corroborationFactor(second: number, o: CorroborationOptions): number {
+  return o.floor + (1 - o.floor) * Math.min(1, Math.max(0, second) / o.scale);
+}
+
 export const DEFAULT_NOVELTY_OPTIONS: NoveltyDetectorOptions = {
   rangeWarmup: 50,
   rangeScale: 0.1,
+  rangeMaturityMs: 7 * 86_400_000,
   context: DEFAULT_CONTEXT_NOVELTY,
   seasons: [
     { name: 'daily', lag: DEFAULT_SEASONAL_LAG },
@@ -66,6 +92,7 @@ export const DEFAULT_NOVELTY_OPTIONS: NoveltyDetectorOptions = {
   ],
   likelihood: DEFAULT_STREAMING_LIKELIHOOD,
   likelihoodWeight: 0.7,
+  corroboration: { floor: 0.7, scale: 0.2 },
   evidenceWeight: 0.05,
   alarmScore: 0.52,
   quietPoints: 30,
@@ -78,6 +105,7 @@ export class NoveltyAnomalyDetector {
   private readonly seasons: { name: string; surprise: SeasonalLagSurprise; likelihood: StreamingLikelihood }[];
   private readonly contextLikelihood: StreamingLikelihood;
   private quietLeft = 0;
+  private firstTime = Number.NaN;
   private last: NoveltyReading = { score: 0, channel: 'none', quiet: false };
 
   constructor(readonly options: NoveltyDetectorOptions = DEFAULT_NOVELTY_OPTIONS) {
@@ -105,25 +133,30 @@ export class NoveltyAnomalyDetector {
       throw new Error(`NoveltyAnomalyDetector.update: time and value must be finite, got ${time}, ${value}`);
     }
     const o = this.options;
-    const exceedance = this.range.update(value);
+    if (Number.isNaN(this.firstTime)) this.firstTime = time;
+    const maturity = o.rangeMaturityMs > 0 ? Math.min(1, (time - this.firstTime) / o.rangeMaturityMs) : 1;
+    const exceedance = this.range.update(value) * maturity;
     const contextRaw = this.context.update(value);
 
     let channel: NoveltyChannel = 'none';
     let best = 0;
+    let second = 0;
     let evidence = 0;
     if (contextRaw !== null) {
       const s = logScaledLikelihood(this.contextLikelihood.update(contextRaw));
       evidence += s;
-      if (s > best) [best, channel] = [s, 'context'];
+      if (s > best) [best, second, channel] = [s, best, 'context'];
+      else if (s > second) second = s;
     }
     for (const season of this.seasons) {
       const raw = season.surprise.update(time, value);
       if (!season.surprise.started) continue;
       const s = logScaledLikelihood(season.likelihood.update(raw));
       evidence += s;
-      if (s > best) [best, channel] = [s, season.name];
+      if (s > best) [best, second, channel] = [s, best, season.name];
+      else if (s > second) second = s;
     }
-    let score = best * o.likelihoodWeight;
+    let score = best * o.likelihoodWeight * corroborationFactor(second, o.corroboration);
     if (exceedance > 0) {
       const rangeScore = 0.5 + 0.5 * (1 - Math.exp(-exceedance / o.rangeScale));
       if (rangeScore > score) [score, channel] = [rangeScore, 'range'];
