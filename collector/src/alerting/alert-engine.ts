@@ -274,6 +274,11 @@ export class AlertEngine {
     }
   }
 
+  /** Transitions not handed out by `drainChanges` yet (a storm of pending episodes piles them up). */
+  unsavedTransitions(): number {
+    return this.lifecycle.unsavedTransitions;
+  }
+
   /** Alerts in memory: open ones and those resolved within the retention (see AlertLifecycle.list). */
   listAlerts(filter: AlertFilter = {}): Alert[] {
     return this.lifecycle.list(filter);

@@ -199,6 +199,33 @@ describe('AlertingStage: points → alert → incident → escalation → outbox
     expect(stored?.history.map((h) => `${h.from ?? 'none'}→${h.to}`)).toEqual(['none→pending', 'pending→resolved']);
   });
 
+  it('saves early when a storm of pending episodes piles up unsaved transitions', async () => {
+    await stage.stop();
+    stage = await AlertingStage.start({
+      db: state.db,
+      config,
+      clock,
+      logger: silentLogger(),
+      channels: channels(),
+      tickMs: 60_000,
+      persistMs: 3_600_000,
+      maxUnsavedTransitions: 3,
+    });
+    const saves = jest.spyOn(stage.alerts, 'apply');
+    const uptime = (value: number, i: number) => {
+      stage.onPoints([pointAt('platform_uptime', { service: 'web' }, value, T0 + i * 1000)]);
+      return stage.settle();
+    };
+    await uptime(99.2, 0); // → pending
+    await uptime(99.99, 1); // pending → resolved
+    expect(saves).not.toHaveBeenCalled();
+    await uptime(99.2, 2); // → pending: the third unsaved transition
+    expect(saves).toHaveBeenCalledTimes(1);
+    const [pending] = stage.listAlerts({ kpi: 'platform_uptime', state: 'pending' });
+    const stored = await stage.alerts.getAlert(pending!.fingerprint);
+    expect(stored?.history.map((h) => `${h.from ?? 'none'}→${h.to}`)).toEqual(['none→pending', 'pending→resolved', 'resolved→pending']);
+  });
+
   it('silences through the API: a matching alert raises no page, and bad requests name the problem', async () => {
     const bad = await app.inject({
       method: 'POST',

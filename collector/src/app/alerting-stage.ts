@@ -50,6 +50,8 @@ export interface AlertingStageOptions {
    * and a `for` timer restarts at most this late).
    */
   readonly persistMs?: number;
+  /** Unsaved transitions (pending episodes) that make a save before `persistMs` is up. Default 10,000. */
+  readonly maxUnsavedTransitions?: number;
   /** Outbox worker options (tests shorten the idle wait). */
   readonly notifierPollMs?: number;
   /**
@@ -73,6 +75,8 @@ export interface AlertingStageOptions {
  */
 /** See AlertingStageOptions.persistMs. */
 export const DEFAULT_PERSIST_MS = 30_000;
+/** Unsaved transitions (pending episodes) that make a save before the interval is up. */
+export const MAX_UNSAVED_TRANSITIONS = 10_000;
 
 export class AlertingStage {
   private queue: Promise<unknown> = Promise.resolve();
@@ -275,7 +279,9 @@ export class AlertingStage {
       // after a crash a `for` timer restarts at most that interval late.
       const news = newsworthy(transitions);
       const periodic = now - this.lastPersistAt >= (this.options.persistMs ?? DEFAULT_PERSIST_MS);
-      if (news.length > 0 || periodic) {
+      // A storm of pending episodes saves early, so unsaved history stays bounded in memory.
+      const piledUp = this.engine.unsavedTransitions() >= (this.options.maxUnsavedTransitions ?? MAX_UNSAVED_TRANSITIONS);
+      if (news.length > 0 || periodic || piledUp) {
         if (periodic) this.lastPersistAt = now;
         await this.alerts.apply(this.engine.drainChanges({ ruleStates: periodic }));
       }

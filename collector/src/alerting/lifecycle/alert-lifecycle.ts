@@ -250,6 +250,11 @@ export class AlertLifecycle {
   }
 
   /** Alerts and history entries changed since the last call (for the store). */
+  /** Transitions recorded since the last drain (what the next save writes to the history). */
+  get unsavedTransitions(): number {
+    return this.history.length;
+  }
+
   drainChanges(): { alerts: StoredAlert[]; history: StoredTransition[] } {
     const alerts: StoredAlert[] = [];
     for (const fp of this.dirty) {
