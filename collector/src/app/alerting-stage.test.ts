@@ -14,7 +14,7 @@ import { createHttpServer } from '../http/server';
 import { TokenAuthenticator } from '../http/token-authenticator';
 import type { Channel, ChannelSendInput } from '../notify/channel-port';
 import { openStateDb, type StateDb } from '../storage/state';
-import { AlertingStage } from './alerting-stage';
+import { AlertingStage, type AlertingStageOptions } from './alerting-stage';
 
 const REPO = join(__dirname, '..', '..', '..');
 const config = loadConfigPair({ metrics: join(REPO, 'metrics_config.json'), notifications: join(REPO, 'notification_settings.yaml') });
@@ -58,6 +58,20 @@ describe('AlertingStage: points → alert → incident → escalation → outbox
   const channels = () => (['email', 'sms', 'slack', 'push', 'ntfy'] as const).map((n) => new RecordingChannel(n, sent));
   const start = () =>
     AlertingStage.start({ db: state.db, config, clock, logger: silentLogger(), channels: channels(), tickMs: 10, notifierPollMs: 10 });
+  /** Replaces the stage with one whose timers and periodic save stay out of the way of a test. */
+  const restartQuiet = async (extra: Partial<AlertingStageOptions>) => {
+    await stage.stop();
+    stage = await AlertingStage.start({
+      db: state.db,
+      config,
+      clock,
+      logger: silentLogger(),
+      channels: channels(),
+      tickMs: 60_000,
+      persistMs: 3_600_000,
+      ...extra,
+    });
+  };
   const serve = async () => {
     app = createHttpServer({ logger: silentLogger(), bodyLimitBytes: 64 * 1024 });
     const tokens = new TokenService({ store: new InMemoryTokenStore(), clock });
@@ -162,16 +176,8 @@ describe('AlertingStage: points → alert → incident → escalation → outbox
   });
 
   it('saves pending episodes with the periodic save and tells listeners only what people hear of; batches queued meanwhile are evaluated together', async () => {
-    await stage.stop();
     const heard: string[] = [];
-    stage = await AlertingStage.start({
-      db: state.db,
-      config,
-      clock,
-      logger: silentLogger(),
-      channels: channels(),
-      tickMs: 60_000,
-      persistMs: 3_600_000,
+    await restartQuiet({
       onTransitions: [async (ts) => void heard.push(...ts.map((t) => `${t.alert.ruleId}:${t.from ?? 'none'}→${t.to}`))],
     });
     const saves = jest.spyOn(stage.alerts, 'apply');
@@ -200,17 +206,7 @@ describe('AlertingStage: points → alert → incident → escalation → outbox
   });
 
   it('saves early when a storm of pending episodes piles up unsaved transitions', async () => {
-    await stage.stop();
-    stage = await AlertingStage.start({
-      db: state.db,
-      config,
-      clock,
-      logger: silentLogger(),
-      channels: channels(),
-      tickMs: 60_000,
-      persistMs: 3_600_000,
-      maxUnsavedTransitions: 3,
-    });
+    await restartQuiet({ maxUnsavedTransitions: 3 });
     const saves = jest.spyOn(stage.alerts, 'apply');
     const uptime = (value: number, i: number) => {
       stage.onPoints([pointAt('platform_uptime', { service: 'web' }, value, T0 + i * 1000)]);

@@ -11,6 +11,15 @@ const user = { kind: 'user', name: 'dana' } as const;
 const acct = (account: string, severity: Alert['severity'] = 'critical', kpi = 'bank_balance') =>
   alert({ kpi, severity, series: { account }, fingerprint: `${kpi}:${account}:${severity}` });
 
+/** A warning on the ops account, fired at T0 and told (its group wait is over at T0 + 1 min). */
+function opsWarningTold() {
+  const h = harness();
+  const a = acct('ops', 'warning');
+  h.at(T0, fire(a, T0));
+  h.advanceTo(T0 + MINUTE);
+  return { h, a, id: h.consolidator.records()[0]!.incident.id };
+}
+
 describe('grouping timers', () => {
   it('waits groupWait, then notifies once with every alert that came meanwhile', () => {
     const h = harness();
@@ -350,11 +359,7 @@ describe('acknowledge and resolve by hand', () => {
   });
 
   it('goes on with an acknowledged incident that fires again before its resolution was told: quiet, same incident', () => {
-    const h = harness();
-    const a = acct('ops', 'warning');
-    h.at(T0, fire(a, T0));
-    h.advanceTo(T0 + MINUTE);
-    const id = h.consolidator.records()[0]!.incident.id;
+    const { h, a, id } = opsWarningTold();
     h.consolidator.acknowledge(id, user, T0 + 2 * MINUTE);
     h.at(T0 + HOUR, move({ ...a, firingAt: T0 }, 'resolved', T0 + HOUR));
     expect(h.consolidator.get(id)!.confirmUntil).toBe(T0 + HOUR + 30 * MINUTE);
@@ -371,11 +376,7 @@ describe('acknowledge and resolve by hand', () => {
   });
 
   it('keeps the acknowledgement of an incident that resolves and fires again before any flush', () => {
-    const h = harness();
-    const a = acct('ops', 'warning');
-    h.at(T0, fire(a, T0));
-    h.advanceTo(T0 + MINUTE);
-    const id = h.consolidator.records()[0]!.incident.id;
+    const { h, a, id } = opsWarningTold();
     h.consolidator.acknowledge(id, user, T0 + 2 * MINUTE);
     h.at(T0 + HOUR, move({ ...a, firingAt: T0 }, 'resolved', T0 + HOUR), fire(a, T0 + HOUR));
     expect(h.consolidator.get(id)).toMatchObject({ acknowledged: { by: user }, incident: { state: 'acknowledged' } });
@@ -407,11 +408,7 @@ describe('acknowledge and resolve by hand', () => {
   });
 
   it('keeps the confirm period across a restart: firing again goes on, quiet', () => {
-    const h = harness();
-    const a = acct('ops', 'warning');
-    h.at(T0, fire(a, T0));
-    h.advanceTo(T0 + MINUTE);
-    const id = h.consolidator.records()[0]!.incident.id;
+    const { h, a, id } = opsWarningTold();
     h.consolidator.acknowledge(id, user, T0 + 2 * MINUTE);
     h.at(T0 + HOUR, move({ ...a, firingAt: T0 }, 'resolved', T0 + HOUR));
     h.restart();
@@ -422,12 +419,8 @@ describe('acknowledge and resolve by hand', () => {
   });
 
   it('pages an update when an incident fires again after its resolution was told, even one that was acknowledged', () => {
-    const h = harness();
-    const a = acct('ops', 'warning');
+    const { h, a, id } = opsWarningTold();
     const first = T0 + 30 * SECOND;
-    h.at(T0, fire(a, T0));
-    h.advanceTo(T0 + MINUTE);
-    const id = h.consolidator.records()[0]!.incident.id;
     h.consolidator.acknowledge(id, user, T0 + 2 * MINUTE);
     h.at(T0 + HOUR, move({ ...a, firingAt: T0 }, 'resolved', T0 + HOUR));
     h.advanceTo(T0 + HOUR + 30 * MINUTE);
@@ -449,11 +442,7 @@ describe('acknowledge and resolve by hand', () => {
   });
 
   it('keeps an incident reopenable across a restart, by its group key too', () => {
-    const h = harness();
-    const a = acct('ops', 'warning');
-    h.at(T0, fire(a, T0));
-    h.advanceTo(T0 + MINUTE);
-    const id = h.consolidator.records()[0]!.incident.id;
+    const { h, a, id } = opsWarningTold();
     h.at(T0 + HOUR, move({ ...a, firingAt: T0 }, 'resolved', T0 + HOUR));
     h.advanceTo(T0 + 2 * HOUR);
     h.restart();
@@ -485,11 +474,7 @@ describe('acknowledge and resolve by hand', () => {
   });
 
   it('tells the resolution at once when a person resolves an incident that resolved by itself before its flush', () => {
-    const h = harness();
-    const a = acct('ops', 'warning');
-    h.at(T0, fire(a, T0));
-    h.advanceTo(T0 + MINUTE);
-    const id = h.consolidator.records()[0]!.incident.id;
+    const { h, a, id } = opsWarningTold();
     // A flush not committed yet (e.g. its submission failed): the person's resolution still counts.
     h.consolidator.apply(move({ ...a, firingAt: T0 }, 'resolved', T0 + HOUR), T0 + HOUR);
     h.consolidator.resolve(id, user, T0 + HOUR + SECOND);
@@ -502,11 +487,7 @@ describe('acknowledge and resolve by hand', () => {
   });
 
   it('closes a reopenable incident at once when a person resolves it after its resolution was told: no second word', () => {
-    const h = harness();
-    const a = acct('ops', 'warning');
-    h.at(T0, fire(a, T0));
-    h.advanceTo(T0 + MINUTE);
-    const id = h.consolidator.records()[0]!.incident.id;
+    const { h, a, id } = opsWarningTold();
     h.at(T0 + HOUR, move({ ...a, firingAt: T0 }, 'resolved', T0 + HOUR));
     h.advanceTo(T0 + 2 * HOUR);
     expect(h.sent.map((s) => s.reason)).toEqual(['firing', 'resolved']);

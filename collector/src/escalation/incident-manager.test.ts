@@ -32,6 +32,18 @@ async function memoryManager(options: Partial<IncidentManagerOptions> = {}) {
   return { manager, sink, store, silences };
 }
 
+/** A cash warning fired at T0, told, acknowledged by Dana a minute later and resolved by itself at T0 + 1 h. */
+async function cashWarningAcknowledgedThenResolved() {
+  const { manager, sink } = await memoryManager();
+  const low = alert({ kpi: 'cash_position', severity: 'warning', fingerprint: 'cash-low', labels: { team: 'treasury', source: 'bank' } });
+  await manager.onTransitions([fire(low, T0)], T0);
+  await manager.tick(FIRST);
+  const [open] = await manager.incidents();
+  await manager.acknowledgeIncident(open!.id, dana, FIRST + MINUTE);
+  await manager.onTransitions([move({ ...low, firingAt: T0 }, 'resolved', T0 + HOUR)], T0 + HOUR);
+  return { manager, sink, open, low };
+}
+
 describe('IncidentManager', () => {
   it('turns transitions into grouped, escalated dispatches; ack stops; a resolution by itself tells everyone once confirmed', async () => {
     const { manager, sink } = await memoryManager();
@@ -76,13 +88,7 @@ describe('IncidentManager', () => {
   });
 
   it('goes on quietly with an acknowledged incident that fires again before its resolution was told; a critical raise pages', async () => {
-    const { manager, sink } = await memoryManager();
-    const low = alert({ kpi: 'cash_position', severity: 'warning', fingerprint: 'cash-low', labels: { team: 'treasury', source: 'bank' } });
-    await manager.onTransitions([fire(low, T0)], T0);
-    await manager.tick(FIRST);
-    const [open] = await manager.incidents();
-    await manager.acknowledgeIncident(open!.id, dana, FIRST + MINUTE);
-    await manager.onTransitions([move({ ...low, firingAt: T0 }, 'resolved', T0 + HOUR)], T0 + HOUR);
+    const { manager, sink, open, low } = await cashWarningAcknowledgedThenResolved();
     const before = sink.pages().length;
     // Within its confirm period (30 minutes for cash_position): nobody was told it resolved.
     expect(await manager.tick(T0 + HOUR + 10 * MINUTE)).toEqual([]);
@@ -99,13 +105,7 @@ describe('IncidentManager', () => {
   });
 
   it('pages an update when an acknowledged incident fires again after its resolution was told', async () => {
-    const { manager, sink } = await memoryManager();
-    const low = alert({ kpi: 'cash_position', severity: 'warning', fingerprint: 'cash-low', labels: { team: 'treasury', source: 'bank' } });
-    await manager.onTransitions([fire(low, T0)], T0);
-    await manager.tick(FIRST);
-    const [open] = await manager.incidents();
-    await manager.acknowledgeIncident(open!.id, dana, FIRST + MINUTE);
-    await manager.onTransitions([move({ ...low, firingAt: T0 }, 'resolved', T0 + HOUR)], T0 + HOUR);
+    const { manager, sink, open, low } = await cashWarningAcknowledgedThenResolved();
     expect((await manager.tick(T0 + HOUR + 30 * MINUTE)).map((d) => d.reason)).toContain('resolved');
     const before = sink.pages().length;
     // Everyone was told it resolved: its acknowledgement ended with it, so firing again is news.
