@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeStatementBytes, parseStatementFile } from '../sources/bank-statements/parse-statement-file';
 import { balancePoints, keyEntries, type StatementPointOptions } from '../sources/bank-statements/statement-points';
+import { seededRandom } from '../analytics/forecast/seeded-random';
 
 interface BenchOptions {
   readonly accounts: number;
@@ -30,17 +31,8 @@ function options(argv: string[]): BenchOptions {
   return { accounts: number('--accounts', 500), days: number('--days', 365), tx: number('--tx', 4), keep: argv.includes('--keep') };
 }
 
-/** A small deterministic generator (mulberry32), so every run parses the same files. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic generator, so every run parses the same files. */
+const random = seededRandom;
 
 const START = Date.UTC(2025, 0, 1);
 const DAY = 86_400_000;
