@@ -18,6 +18,9 @@ describe('ruleSchema', () => {
     ['nodata', { type: 'nodata', expectedEvery: '15m', after: '45m' }],
     ['milestone per quarter', { type: 'milestone', marks: [1, 2, 3], period: 'quarter', crossing: 'both' }],
     ['anomaly with weekly seasonality', { type: 'anomaly', bandPct: 99.9, seasonality: 'weekly', minHistory: '28d' }],
+    ['anomaly by novelty score', { type: 'anomaly', bandPct: 99.9, method: 'novelty', threshold: 0.7 }],
+    ['anomaly by novelty score of at most 1', { type: 'anomaly', bandPct: 99, method: 'novelty', threshold: 1 }],
+    ['anomaly novelty chosen for one entity', { type: 'anomaly', bandPct: 99, overrides: [{ match: { account: 'ops-usd' }, method: 'novelty', threshold: 0.6 }] }],
     ['forecast', { type: 'forecast', horizon: '13w', below: 4_000_000, probability: 0.5 }],
     ['noData policy', { type: 'static', below: 1, noData: { policy: 'alert', after: '2h' } }],
     ['labels and id', { type: 'static', id: 'cash-low', below: 1, labels: { team: 'treasury' } }],
@@ -43,7 +46,7 @@ describe('ruleSchema', () => {
 
   it('fills the defaults of each kind', () => {
     expect(ruleSchema.parse({ type: 'variance', against: 'target', window: 'day', pct: 1 })).toMatchObject({ direction: 'either', projected: false });
-    expect(ruleSchema.parse({ type: 'anomaly', bandPct: 99 })).toMatchObject({ minHistory: '28d', seasonality: 'none', direction: 'both' });
+    expect(ruleSchema.parse({ type: 'anomaly', bandPct: 99 })).toMatchObject({ minHistory: '28d', seasonality: 'none', direction: 'both', method: 'band', threshold: 0.54 });
     expect(ruleSchema.parse({ type: 'milestone', marks: [1] })).toMatchObject({ crossing: 'up' });
     expect(ruleSchema.parse({ type: 'nodata', expectedEvery: '1h', after: '1h' })).toMatchObject({ scope: 'series' });
   });
@@ -64,6 +67,10 @@ describe('ruleSchema', () => {
     ['repeated milestone marks', { type: 'milestone', marks: [1, 2, 2] }, 'marks.2: marks must be ascending without repeats (2 follows 2)'],
     ['an empty milestone', { type: 'milestone', marks: [] }, 'marks: Too small: expected array to have >=1 items'],
     ['an anomaly band of 50%', { type: 'anomaly', bandPct: 50 }, 'bandPct: Too small: expected number to be >50'],
+    ['an unknown anomaly method', { type: 'anomaly', bandPct: 99, method: 'nope' }, 'method: Invalid option: expected one of "band"|"novelty"'],
+    ['a novelty threshold of 0', { type: 'anomaly', bandPct: 99, method: 'novelty', threshold: 0 }, 'threshold: Too small: expected number to be >0'],
+    ['a novelty threshold above 1', { type: 'anomaly', bandPct: 99, method: 'novelty', threshold: 1.5 }, 'threshold: Too big: expected number to be <=1'],
+    ['an override with a novelty threshold above 1', { type: 'anomaly', bandPct: 99, overrides: [{ match: { a: 'x' }, method: 'novelty', threshold: 1.5 }] }, 'overrides.0.threshold: Too big: expected number to be <=1'],
     ['weekly seasonality with one week of history', { type: 'anomaly', bandPct: 99, seasonality: 'weekly', minHistory: '1w' }, 'minHistory: minHistory (1w) must cover at least two weekly seasons (2w) to learn the pattern'],
     ['a forecast probability in percent', { type: 'forecast', horizon: '13w', below: 1, probability: 80 }, 'probability: Too big: expected number to be <=1'],
     ['a forecast without a threshold', { type: 'forecast', horizon: '13w', probability: 0.5 }, 'above: a forecast rule needs "above" or "below" (the threshold it watches)'],

@@ -19,7 +19,7 @@ import {
  *   covenant   a lender's limit (<= or >=) with a headroom warning before the breach
  *   nodata     no point for too long: a system failure, critical by default
  *   milestone  crossing marks (per month/quarter/year for flows)
- *   anomaly    outside a prediction band learnt from history
+ *   anomaly    outside a prediction band learnt from history, or (method novelty) a high novelty score
  *   forecast   the forecast crosses a threshold within a horizon with some probability
  *
  * Every rule has an optional `id`, a `severity`, an optional `for` (how long the condition must
@@ -143,6 +143,9 @@ const milestoneParams = {
   crossing: z.enum(['up', 'down', 'both']).optional().describe('Which crossings are announced (default up)'),
 };
 
+/** Default novelty score threshold of an anomaly rule with method novelty: NAB's optimum for its standard profile. */
+export const DEFAULT_NOVELTY_THRESHOLD = 0.54;
+
 const anomalyParams = {
   bandPct: z
     .number()
@@ -153,6 +156,17 @@ const anomalyParams = {
   minHistory: durationSchema.optional().describe('History needed before the rule evaluates (default 28d)'),
   seasonality: z.enum(['none', 'daily', 'weekly']).optional().describe('Seasonal pattern the band follows (default none)'),
   direction: z.enum(['up', 'down', 'both']).optional().describe('Which side of the band fires (default both)'),
+  method: z
+    .enum(['band', 'novelty'])
+    .describe('band (default): fires outside the bandPct band; novelty: fires when the NAB-tuned novelty score (range, context, daily and weekly pattern) reaches threshold, the band still giving the expected value')
+    .optional(),
+  threshold: z
+    .number()
+    .finite()
+    .gt(0)
+    .lte(1)
+    .describe(`method novelty: the novelty score in (0, 1] at or above which the rule fires (default ${DEFAULT_NOVELTY_THRESHOLD}, where the NAB optimizer put it for the standard profile)`)
+    .optional(),
 };
 
 const forecastParams = {
@@ -332,6 +346,8 @@ export const anomalyRuleSchema = ruleKind({
     minHistory: anomalyParams.minHistory.unwrap().default('28d'),
     seasonality: anomalyParams.seasonality.unwrap().default('none'),
     direction: anomalyParams.direction.unwrap().default('both'),
+    method: anomalyParams.method.unwrap().default('band'),
+    threshold: anomalyParams.threshold.unwrap().default(DEFAULT_NOVELTY_THRESHOLD),
   },
   noData: true,
   check: (rule: { seasonality: 'none' | 'daily' | 'weekly'; minHistory: string }, report) => {

@@ -1,5 +1,6 @@
 import seedrandom from 'seedrandom';
 import { ContextNovelty, DEFAULT_CONTEXT_NOVELTY } from './context-novelty';
+import { SnapshotError } from './novelty-snapshot';
 
 const small = { ...DEFAULT_CONTEXT_NOVELTY, warmup: 20 };
 
@@ -42,5 +43,31 @@ describe('ContextNovelty', () => {
     for (let i = 0; i < 200; i++) c.update(i % 2);
     c.update(100); // range ×100 > regrow 4: counts forgotten
     expect(c.size).toBe(0);
+  });
+});
+
+describe('ContextNovelty snapshot', () => {
+  it('restores bins and counts and goes on exactly as the original, within its cap', () => {
+    const rng = seedrandom('ctx-snapshot');
+    const values = Array.from({ length: 600 }, (_, i) => (i % 12) + rng() * 3);
+    const options = { ...small, maxContexts: 120 };
+    const whole = new ContextNovelty(options);
+    const expected = values.map((v) => whole.update(v));
+    const first = new ContextNovelty(options);
+    const before = values.slice(0, 333).map((v) => first.update(v));
+    const snapshot = JSON.parse(JSON.stringify(first.snapshot()));
+    expect(snapshot.counts.length).toBeLessThanOrEqual(options.maxContexts + 2 * options.maxOrder);
+    const restored = ContextNovelty.restore(snapshot, options);
+    expect(restored.size).toBe(first.size);
+    expect([...before, ...values.slice(333).map((v) => restored.update(v))]).toEqual(expected);
+  });
+
+  it('throws a SnapshotError on a malformed snapshot or one with more counts than the cap', () => {
+    const c = new ContextNovelty(small);
+    for (let i = 0; i < 100; i++) c.update(i % 7);
+    const good = c.snapshot();
+    expect(() => ContextNovelty.restore({ ...good, counts: [['a', 'b']] }, small)).toThrow(SnapshotError);
+    expect(() => ContextNovelty.restore({ ...good, previous: [1, 2, 3, 4, 5] }, small)).toThrow(SnapshotError);
+    expect(() => ContextNovelty.restore(good, { ...small, maxContexts: 0 })).toThrow(SnapshotError);
   });
 });

@@ -7,8 +7,9 @@
  * The bin width is fixed from the range of the first `warmup` values (range/bins) and re-anchored,
  * with the counts forgotten, when the range grows beyond `regrow` times that. Memory is bounded: the
  * counts are forgotten when they exceed `maxContexts` entries. Pure and deterministic.
- * O(maxOrder) map operations per point.
+ * O(maxOrder) map operations per point. `snapshot()` saves the state as JSON, `restore` reads it back.
  */
+import { bound, readBound, readCount, readNumber, readNumbers, readRecord, SnapshotError } from './novelty-snapshot';
 
 /** Options of a ContextNovelty. */
 export interface ContextNoveltyOptions {
@@ -31,6 +32,17 @@ export const DEFAULT_CONTEXT_NOVELTY: ContextNoveltyOptions = {
   regrow: 4,
   maxContexts: 50_000,
 };
+
+/** The JSON state of a ContextNovelty: bounds, bin grid, the last bins and the counts as [key, count] pairs. */
+export interface ContextNoveltySnapshot {
+  readonly min: number | null;
+  readonly max: number | null;
+  readonly seen: number;
+  readonly width: number;
+  readonly origin: number;
+  readonly previous: readonly number[];
+  readonly counts: readonly (readonly [string, number])[];
+}
 
 export class ContextNovelty {
   private min = Number.POSITIVE_INFINITY;
@@ -94,5 +106,44 @@ export class ContextNovelty {
 
   private increment(key: string): void {
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+
+  /** The state as JSON-serialisable data (at most maxContexts + 2·maxOrder count entries). */
+  snapshot(): ContextNoveltySnapshot {
+    return {
+      min: bound(this.min),
+      max: bound(this.max),
+      seen: this.seen,
+      width: this.width,
+      origin: this.origin,
+      previous: [...this.previous],
+      counts: [...this.counts],
+    };
+  }
+
+  /**
+   * A ContextNovelty in the state `json` describes.
+   * @throws SnapshotError when `json` is not a snapshot or holds more than these options allow.
+   */
+  static restore(json: unknown, options: ContextNoveltyOptions = DEFAULT_CONTEXT_NOVELTY): ContextNovelty {
+    const s = readRecord(json, 'context');
+    const context = new ContextNovelty(options);
+    context.min = readBound(s.min, 'context.min', Number.POSITIVE_INFINITY);
+    context.max = readBound(s.max, 'context.max', Number.NEGATIVE_INFINITY);
+    context.seen = readCount(s.seen, 'context.seen');
+    context.width = readNumber(s.width, 'context.width');
+    context.origin = readNumber(s.origin, 'context.origin');
+    const previous = Array.isArray(s.previous) ? s.previous : undefined;
+    if (previous === undefined || previous.length > options.maxOrder) throw new SnapshotError(`context.previous must hold at most ${options.maxOrder} bins`);
+    context.previous.push(...readNumbers(previous, 'context.previous', previous.length));
+    const counts = s.counts;
+    if (!Array.isArray(counts) || counts.length > options.maxContexts + 2 * options.maxOrder) {
+      throw new SnapshotError(`context.counts must hold at most ${options.maxContexts + 2 * options.maxOrder} entries`);
+    }
+    for (const pair of counts) {
+      if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string') throw new SnapshotError('context.counts holds a malformed entry');
+      context.counts.set(pair[0], readCount(pair[1], `context.counts[${pair[0]}]`));
+    }
+    return context;
   }
 }

@@ -1,5 +1,5 @@
 import seedrandom from 'seedrandom';
-import { corroborationFactor, DEFAULT_NOVELTY_OPTIONS, NoveltyAnomalyDetector } from './novelty-anomaly-detector';
+import { corroborationFactor, DEFAULT_NOVELTY_OPTIONS, NoveltyAnomalyDetector, type NoveltyDetectorOptions } from './novelty-anomaly-detector';
 
 const FIVE_MIN = 300_000;
 const PER_DAY = 288;
@@ -139,5 +139,66 @@ describe('corroborationFactor', () => {
 
   it('treats a negative second as none', () => {
     expect(corroborationFactor(-1, o)).toBe(0.7);
+  });
+});
+
+describe('NoveltyAnomalyDetector snapshot and restore', () => {
+  /** A daily pattern with noise, a flat day and a spike: every channel has something to say. */
+  function pattern(n: number): number[] {
+    const values = noisy(n, 'restore', (i) => 100 + 30 * Math.sin((2 * Math.PI * i) / PER_DAY), 6);
+    for (let i = 6 * PER_DAY; i < 7 * PER_DAY && i < n; i++) values[i] = 100;
+    if (n > 2500) values[2500] = 220;
+    return values;
+  }
+  /** Small windows so the rings wrap and the likelihood re-sums within the test. */
+  const SMALL: NoveltyDetectorOptions = {
+    ...DEFAULT_NOVELTY_OPTIONS,
+    context: { ...DEFAULT_NOVELTY_OPTIONS.context, maxContexts: 300 },
+    likelihood: { ...DEFAULT_NOVELTY_OPTIONS.likelihood, historyWindow: 400 },
+    seasons: DEFAULT_NOVELTY_OPTIONS.seasons.map((s) => ({ ...s, lag: { ...s.lag, capacity: s.name === 'daily' ? 320 : 2100 } })),
+  };
+
+  it.each([
+    ['the default options', DEFAULT_NOVELTY_OPTIONS, 1200],
+    ['small windows that wrap', SMALL, 2400],
+  ])('a detector restored from JSON mid-stream scores exactly as the uninterrupted one (%s)', (_name, options, cut) => {
+    const values = pattern(3200);
+    const whole = new NoveltyAnomalyDetector(options);
+    const expected = values.map((v, i) => [whole.update(i * FIVE_MIN, v), whole.lastReading]);
+    const first = new NoveltyAnomalyDetector(options);
+    const before = values.slice(0, cut).map((v, i) => [first.update(i * FIVE_MIN, v), first.lastReading]);
+    const restored = NoveltyAnomalyDetector.restore(JSON.parse(JSON.stringify(first.snapshot())), options);
+    expect(restored.lastReading).toEqual(first.lastReading);
+    const after = values.slice(cut).map((v, i) => [restored.update((cut + i) * FIVE_MIN, v), restored.lastReading]);
+    expect([...before, ...after]).toEqual(expected);
+    expect(Math.max(...expected.map((e) => e[0] as number))).toBeGreaterThan(0.9);
+  });
+
+  it('refuses a snapshot that is corrupt, of another version or for other options, and restore() starts afresh', () => {
+    const d = new NoveltyAnomalyDetector(SMALL);
+    pattern(1500).forEach((v, i) => d.update(i * FIVE_MIN, v));
+    const good = JSON.parse(JSON.stringify(d.snapshot()));
+    const fewerContexts = good.context.counts.length - 2 * SMALL.context.maxOrder - 1;
+    expect(fewerContexts).toBeGreaterThan(0);
+    expect(NoveltyAnomalyDetector.tryRestore(good, SMALL)).toBeInstanceOf(NoveltyAnomalyDetector);
+    const bad: [string, unknown, typeof SMALL][] = [
+      ['null', null, SMALL],
+      ['another version', { ...good, v: 2 }, SMALL],
+      ['a missing part', { ...good, range: undefined }, SMALL],
+      ['a non-numeric count', { ...good, quietLeft: 'x' }, SMALL],
+      ['a truncated ring', { ...good, seasons: [{ ...good.seasons[0], surprise: { ...good.seasons[0].surprise, times: [1, 2] } }, good.seasons[1]] }, SMALL],
+      ['other season capacities', good, DEFAULT_NOVELTY_OPTIONS],
+      ['fewer seasons', good, { ...SMALL, seasons: SMALL.seasons.slice(0, 1) }],
+      ['another likelihood window', good, { ...SMALL, likelihood: DEFAULT_NOVELTY_OPTIONS.likelihood }],
+      ['more contexts than the cap allows', good, { ...SMALL, context: { ...SMALL.context, maxContexts: fewerContexts } }],
+    ];
+    for (const [name, json, options] of bad) {
+      expect([name, NoveltyAnomalyDetector.tryRestore(json, options)]).toEqual([name, undefined]);
+    }
+    // restore() gives a fresh detector: it scores like a new one
+    const values = pattern(800);
+    const fresh = new NoveltyAnomalyDetector(SMALL);
+    const restarted = NoveltyAnomalyDetector.restore({ ...good, v: 2 }, SMALL);
+    expect(values.map((v, i) => restarted.update(i * FIVE_MIN, v))).toEqual(values.map((v, i) => fresh.update(i * FIVE_MIN, v)));
   });
 });

@@ -16,12 +16,21 @@
  * a score reaches `alarmScore` the next `quietPoints` scores are damped: one incident, one alarm.
  *
  * Pure and deterministic (no clock, no randomness); every part has bounded memory; constant work
- * per point (O(log seasonal capacity) for the seasonal lookup).
+ * per point (O(log seasonal capacity) for the seasonal lookup). `snapshot()` saves the whole state as
+ * versioned JSON; `restore` reads it back (a restored detector scores exactly as the original would go on
+ * scoring) and starts afresh on a snapshot that is corrupt, of another version or for other options.
  */
-import { ContextNovelty, ContextNoveltyOptions, DEFAULT_CONTEXT_NOVELTY } from './context-novelty';
-import { RangeNovelty } from './range-novelty';
-import { DEFAULT_SEASONAL_LAG, SeasonalLagOptions, SeasonalLagSurprise, WEEKLY_SEASONAL_LAG } from './seasonal-lag-surprise';
-import { DEFAULT_STREAMING_LIKELIHOOD, logScaledLikelihood, StreamingLikelihood, StreamingLikelihoodOptions } from './streaming-likelihood';
+import { ContextNovelty, ContextNoveltyOptions, ContextNoveltySnapshot, DEFAULT_CONTEXT_NOVELTY } from './context-novelty';
+import { bound, readBound, readCount, readNumber, readRecord, SnapshotError } from './novelty-snapshot';
+import { RangeNovelty, RangeNoveltySnapshot } from './range-novelty';
+import { DEFAULT_SEASONAL_LAG, SeasonalLagOptions, SeasonalLagSnapshot, SeasonalLagSurprise, WEEKLY_SEASONAL_LAG } from './seasonal-lag-surprise';
+import {
+  DEFAULT_STREAMING_LIKELIHOOD,
+  logScaledLikelihood,
+  StreamingLikelihood,
+  StreamingLikelihoodOptions,
+  StreamingLikelihoodSnapshot,
+} from './streaming-likelihood';
 
 /** Which surprise gave a point's score: 'none', 'range', 'context' or the name of a season ('daily', 'weekly'). */
 export type NoveltyChannel = string;
@@ -99,11 +108,27 @@ export const DEFAULT_NOVELTY_OPTIONS: NoveltyDetectorOptions = {
   quietFactor: 0.5,
 };
 
+/** Version of NoveltyDetectorSnapshot; a snapshot of another version is not restored. */
+export const NOVELTY_SNAPSHOT_VERSION = 1;
+
+/** The JSON state of a NoveltyAnomalyDetector (see `snapshot()`). */
+export interface NoveltyDetectorSnapshot {
+  readonly v: typeof NOVELTY_SNAPSHOT_VERSION;
+  readonly range: RangeNoveltySnapshot;
+  readonly context: ContextNoveltySnapshot;
+  readonly contextLikelihood: StreamingLikelihoodSnapshot;
+  readonly seasons: readonly { readonly name: string; readonly surprise: SeasonalLagSnapshot; readonly likelihood: StreamingLikelihoodSnapshot }[];
+  readonly quietLeft: number;
+  /** Time of the first point, null before any. */
+  readonly firstTime: number | null;
+  readonly last: NoveltyReading;
+}
+
 export class NoveltyAnomalyDetector {
-  private readonly range: RangeNovelty;
-  private readonly context: ContextNovelty;
-  private readonly seasons: { name: string; surprise: SeasonalLagSurprise; likelihood: StreamingLikelihood }[];
-  private readonly contextLikelihood: StreamingLikelihood;
+  private range: RangeNovelty;
+  private context: ContextNovelty;
+  private seasons: { name: string; surprise: SeasonalLagSurprise; likelihood: StreamingLikelihood }[];
+  private contextLikelihood: StreamingLikelihood;
   private quietLeft = 0;
   private firstTime = Number.NaN;
   private last: NoveltyReading = { score: 0, channel: 'none', quiet: false };
@@ -117,6 +142,60 @@ export class NoveltyAnomalyDetector {
       likelihood: new StreamingLikelihood(options.likelihood),
     }));
     this.contextLikelihood = new StreamingLikelihood(options.likelihood);
+  }
+
+  /** The whole state as JSON-serialisable data, versioned. */
+  snapshot(): NoveltyDetectorSnapshot {
+    return {
+      v: NOVELTY_SNAPSHOT_VERSION,
+      range: this.range.snapshot(),
+      context: this.context.snapshot(),
+      contextLikelihood: this.contextLikelihood.snapshot(),
+      seasons: this.seasons.map((s) => ({ name: s.name, surprise: s.surprise.snapshot(), likelihood: s.likelihood.snapshot() })),
+      quietLeft: this.quietLeft,
+      firstTime: bound(this.firstTime),
+      last: this.last,
+    };
+  }
+
+  /**
+   * A detector with `options` in the state `json` describes, or undefined when `json` is not a
+   * snapshot of this version taken with these options (other seasons, window or buffer sizes).
+   */
+  static tryRestore(json: unknown, options: NoveltyDetectorOptions = DEFAULT_NOVELTY_OPTIONS): NoveltyAnomalyDetector | undefined {
+    try {
+      const s = readRecord(json, 'novelty detector');
+      if (s.v !== NOVELTY_SNAPSHOT_VERSION) throw new SnapshotError(`version ${String(s.v)} is not ${NOVELTY_SNAPSHOT_VERSION}`);
+      const d = new NoveltyAnomalyDetector(options);
+      d.range = RangeNovelty.restore(s.range, { warmup: options.rangeWarmup });
+      d.context = ContextNovelty.restore(s.context, options.context);
+      d.contextLikelihood = StreamingLikelihood.restore(s.contextLikelihood, options.likelihood);
+      const seasons = s.seasons;
+      if (!Array.isArray(seasons) || seasons.length !== options.seasons.length) throw new SnapshotError('seasons differ from the options');
+      d.seasons = options.seasons.map((season, i) => {
+        const saved = readRecord(seasons[i], `seasons[${i}]`);
+        if (saved.name !== season.name) throw new SnapshotError(`season ${String(saved.name)} is not ${season.name}`);
+        return {
+          name: season.name,
+          surprise: SeasonalLagSurprise.restore(saved.surprise, season.lag),
+          likelihood: StreamingLikelihood.restore(saved.likelihood, options.likelihood),
+        };
+      });
+      d.quietLeft = readCount(s.quietLeft, 'quietLeft', options.quietPoints);
+      d.firstTime = readBound(s.firstTime, 'firstTime', Number.NaN);
+      const last = readRecord(s.last, 'last');
+      if (typeof last.channel !== 'string' || typeof last.quiet !== 'boolean') throw new SnapshotError('last is not a reading');
+      d.last = { score: readNumber(last.score, 'last.score'), channel: last.channel, quiet: last.quiet };
+      return d;
+    } catch (e) {
+      if (e instanceof SnapshotError) return undefined;
+      throw e;
+    }
+  }
+
+  /** Like tryRestore, but a snapshot that cannot be restored gives a fresh detector (the series starts over). */
+  static restore(json: unknown, options: NoveltyDetectorOptions = DEFAULT_NOVELTY_OPTIONS): NoveltyAnomalyDetector {
+    return NoveltyAnomalyDetector.tryRestore(json, options) ?? new NoveltyAnomalyDetector(options);
   }
 
   /** The reading of the last update (score, which surprise gave it, whether it was damped). */

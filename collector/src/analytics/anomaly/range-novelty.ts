@@ -1,13 +1,21 @@
 /**
  * Range novelty: how far a value lies beyond every value seen before, as a fraction of the range
  * seen so far (the "spatial anomaly" of Numenta's NAB detector, graded instead of on/off).
- * Pure, O(1) per point, two numbers of state.
+ * Pure, O(1) per point, three numbers of state (saved by `snapshot()`, read back by `restore`).
  */
+import { bound, readBound, readCount, readRecord } from './novelty-snapshot';
 
 /** Options of a RangeNovelty. */
 export interface RangeNoveltyOptions {
   /** Points before any value can be novel (the range must first be learned). */
   readonly warmup: number;
+}
+
+/** The JSON state of a RangeNovelty (null bounds: none seen yet). */
+export interface RangeNoveltySnapshot {
+  readonly min: number | null;
+  readonly max: number | null;
+  readonly seen: number;
 }
 
 export class RangeNovelty {
@@ -37,5 +45,20 @@ export class RangeNovelty {
     if (value < this.min) this.min = value;
     this.seen++;
     return exceedance;
+  }
+
+  /** The state as JSON-serialisable data. */
+  snapshot(): RangeNoveltySnapshot {
+    return { min: bound(this.min), max: bound(this.max), seen: this.seen };
+  }
+
+  /** A RangeNovelty in the state `json` describes. @throws SnapshotError when `json` is not a snapshot. */
+  static restore(json: unknown, options?: RangeNoveltyOptions): RangeNovelty {
+    const s = readRecord(json, 'range');
+    const range = new RangeNovelty(options);
+    range.min = readBound(s.min, 'range.min', Number.POSITIVE_INFINITY);
+    range.max = readBound(s.max, 'range.max', Number.NEGATIVE_INFINITY);
+    range.seen = readCount(s.seen, 'range.seen');
+    return range;
   }
 }

@@ -1,5 +1,6 @@
 import seedrandom from 'seedrandom';
-import { DEFAULT_SEASONAL_LAG, SeasonalLagSurprise, WEEKLY_SEASONAL_LAG } from './seasonal-lag-surprise';
+import { SnapshotError } from './novelty-snapshot';
+import { DEFAULT_SEASONAL_LAG, seasonalCapacity, SeasonalLagSurprise, WEEKLY_SEASONAL_LAG } from './seasonal-lag-surprise';
 
 const FIVE_MIN = 300_000;
 const PER_DAY = 288;
@@ -64,5 +65,38 @@ describe('SeasonalLagSurprise (weekly)', () => {
     }
     expect(normalMax).toBeLessThan(0.1);
     expect(brokenMax).toBeGreaterThan(0.95);
+  });
+});
+
+describe('SeasonalLagSurprise snapshot', () => {
+  const options = { ...DEFAULT_SEASONAL_LAG, capacity: 300 };
+  const values = (() => {
+    const rng = seedrandom('lag-snapshot');
+    return Array.from({ length: 1000 }, (_, i) => 10 * Math.sin((2 * Math.PI * i) / PER_DAY) + rng());
+  })();
+
+  it.each([100, 700])('restored after %i points (ring partly filled / wrapped), goes on exactly as the original', (cut) => {
+    const whole = new SeasonalLagSurprise(options);
+    const expected = values.map((v, i) => whole.update(i * FIVE_MIN, v));
+    const first = new SeasonalLagSurprise(options);
+    const before = values.slice(0, cut).map((v, i) => first.update(i * FIVE_MIN, v));
+    const restored = SeasonalLagSurprise.restore(JSON.parse(JSON.stringify(first.snapshot())), options);
+    expect(restored.started).toBe(first.started);
+    const after = values.slice(cut).map((v, i) => restored.update((cut + i) * FIVE_MIN, v));
+    expect([...before, ...after]).toEqual(expected);
+  });
+
+  it('throws a SnapshotError for another capacity or a malformed ring', () => {
+    const s = new SeasonalLagSurprise(options);
+    values.slice(0, 50).forEach((v, i) => s.update(i * FIVE_MIN, v));
+    const good = s.snapshot();
+    expect(() => SeasonalLagSurprise.restore(good, { ...options, capacity: 301 })).toThrow(SnapshotError);
+    expect(() => SeasonalLagSurprise.restore({ ...good, times: good.times.slice(1) }, options)).toThrow(SnapshotError);
+    expect(() => SeasonalLagSurprise.restore({ ...good, head: 7 }, options)).toThrow(SnapshotError);
+  });
+
+  it('seasonalCapacity covers one season plus its tolerance at the given spacing', () => {
+    expect(seasonalCapacity(DEFAULT_SEASONAL_LAG, 900_000)).toBe(108);
+    expect(seasonalCapacity(WEEKLY_SEASONAL_LAG, 450_000)).toBe(1481);
   });
 });

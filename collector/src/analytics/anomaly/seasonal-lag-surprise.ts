@@ -4,8 +4,10 @@
  * breaks while every value stays inside the usual range (a flat day, a shifted cycle).
  *
  * Pure: state is a time-ordered ring of the last `capacity` points and one running mean.
- * O(log capacity) per point. Timestamps must not decrease.
+ * O(log capacity) per point. Timestamps must not decrease. `snapshot()` saves the state as JSON,
+ * `restore` reads it back.
  */
+import { readCount, readNumber, readNumbers, readRecord, SnapshotError } from './novelty-snapshot';
 
 /** Options of a SeasonalLagSurprise. */
 export interface SeasonalLagOptions {
@@ -35,6 +37,26 @@ export const WEEKLY_SEASONAL_LAG: SeasonalLagOptions = {
   seasonMs: 7 * 86_400_000,
   capacity: 3000,
 };
+
+/** The JSON state of a SeasonalLagSurprise: the ring as stored (first `count` slots) and the running mean. */
+export interface SeasonalLagSnapshot {
+  readonly capacity: number;
+  readonly head: number;
+  readonly count: number;
+  readonly times: readonly number[];
+  readonly values: readonly number[];
+  readonly meanDifference: number;
+  readonly matched: number;
+}
+
+/**
+ * Points a season's ring needs when points arrive at most every `spacingMs`: one season plus its
+ * tolerance, and two spare.
+ * @example seasonalCapacity({ seasonMs: 86_400_000, tolerance: 0.1 }, 900_000) // 108 (15-minute points)
+ */
+export function seasonalCapacity(lag: Pick<SeasonalLagOptions, 'seasonMs' | 'tolerance'>, spacingMs: number): number {
+  return Math.ceil((lag.seasonMs * (1 + lag.tolerance)) / spacingMs) + 2;
+}
 
 export class SeasonalLagSurprise {
   private readonly times: Float64Array;
@@ -109,5 +131,37 @@ export class SeasonalLagSurprise {
       }
     }
     return best !== undefined && bestGap <= maxGap ? this.values[(start + best) % cap] : undefined;
+  }
+
+  /** The state as JSON-serialisable data (at most capacity points). */
+  snapshot(): SeasonalLagSnapshot {
+    return {
+      capacity: this.options.capacity,
+      head: this.head,
+      count: this.count,
+      times: Array.from(this.times.subarray(0, this.count)),
+      values: Array.from(this.values.subarray(0, this.count)),
+      meanDifference: this.meanDifference,
+      matched: this.matched,
+    };
+  }
+
+  /**
+   * A SeasonalLagSurprise in the state `json` describes.
+   * @throws SnapshotError when `json` is not a snapshot or was taken with another capacity.
+   */
+  static restore(json: unknown, options: SeasonalLagOptions = DEFAULT_SEASONAL_LAG): SeasonalLagSurprise {
+    const s = readRecord(json, 'season');
+    if (s.capacity !== options.capacity) throw new SnapshotError(`season capacity ${String(s.capacity)} is not ${options.capacity}`);
+    const season = new SeasonalLagSurprise(options);
+    const count = readCount(s.count, 'season.count', options.capacity);
+    season.head = readCount(s.head, 'season.head', options.capacity - 1);
+    if (count < options.capacity && season.head !== count) throw new SnapshotError('season.head does not follow count');
+    season.count = count;
+    season.times.set(readNumbers(s.times, 'season.times', count));
+    season.values.set(readNumbers(s.values, 'season.values', count));
+    season.meanDifference = readNumber(s.meanDifference, 'season.meanDifference');
+    season.matched = readCount(s.matched, 'season.matched');
+    return season;
   }
 }

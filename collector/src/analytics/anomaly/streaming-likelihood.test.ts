@@ -1,4 +1,5 @@
 import seedrandom from 'seedrandom';
+import { SnapshotError } from './novelty-snapshot';
 import { logScaledLikelihood, StreamingLikelihood } from './streaming-likelihood';
 
 const options = { averagingWindow: 10, historyWindow: 500, learningPeriod: 50, minStdev: 0.0173 };
@@ -83,3 +84,28 @@ function erfcReference(x: number): number {
   for (let n = 60; n >= 1; n--) f = n / 2 / (x + f);
   return Math.exp(-x * x) / Math.sqrt(Math.PI) / (x + f);
 }
+
+describe('StreamingLikelihood snapshot', () => {
+  const raws = (() => {
+    const rng = seedrandom('likelihood-snapshot');
+    return Array.from({ length: 1600 }, (_, i) => (i % 400 === 399 ? 1 : rng() * 0.3));
+  })();
+
+  it.each([5, 120, 777])('restored after %i scores goes on exactly as the original (running sums included)', (cut) => {
+    const whole = new StreamingLikelihood(options);
+    const expected = raws.map((r) => whole.update(r));
+    const first = new StreamingLikelihood(options);
+    const before = raws.slice(0, cut).map((r) => first.update(r));
+    const restored = StreamingLikelihood.restore(JSON.parse(JSON.stringify(first.snapshot())), options);
+    expect([...before, ...raws.slice(cut).map((r) => restored.update(r))]).toEqual(expected);
+  });
+
+  it('throws a SnapshotError for other windows or a malformed snapshot', () => {
+    const l = new StreamingLikelihood(options);
+    raws.slice(0, 30).forEach((r) => l.update(r));
+    const good = l.snapshot();
+    expect(() => StreamingLikelihood.restore(good, { ...options, historyWindow: 499 })).toThrow(SnapshotError);
+    expect(() => StreamingLikelihood.restore({ ...good, recentSum: null }, options)).toThrow(SnapshotError);
+    expect(() => StreamingLikelihood.restore({ ...good, recent: new Array(11).fill(0) }, options)).toThrow(SnapshotError);
+  });
+});

@@ -6,8 +6,11 @@
  * points), the Gaussian is updated at every point from running sums, so a point costs O(1).
  *
  * Pure and deterministic: no clock, no randomness. Memory: `averagingWindow + historyWindow` numbers.
+ * `snapshot()` saves the state as JSON (running sums included, so a restored copy scores exactly as
+ * the original would), `restore` reads it back.
  */
 import { erfc } from './anomaly-likelihood';
+import { readCount, readNumber, readNumbers, readRecord, SnapshotError } from './novelty-snapshot';
 
 /** Options of a StreamingLikelihood. */
 export interface StreamingLikelihoodOptions {
@@ -34,6 +37,21 @@ const MIN_HISTORY = 11;
 /** Likelihood on NAB's log scale: log(1.0000000001 − L)/log(1e-10), so 0.5 → 0.03, 0.99999 → 0.5, 1 → 1. */
 export function logScaledLikelihood(likelihood: number): number {
   return Math.log(1.0000000001 - likelihood) / -23.02585084720009;
+}
+
+/** The JSON state of a StreamingLikelihood: both rings as stored (first `count` slots) and the running sums. */
+export interface StreamingLikelihoodSnapshot {
+  readonly averagingWindow: number;
+  readonly historyWindow: number;
+  readonly recent: readonly number[];
+  readonly recentHead: number;
+  readonly recentSum: number;
+  readonly history: readonly number[];
+  readonly historyHead: number;
+  readonly historySum: number;
+  readonly historySquares: number;
+  readonly pushesSinceResum: number;
+  readonly seen: number;
 }
 
 export class StreamingLikelihood {
@@ -85,6 +103,52 @@ export class StreamingLikelihood {
     this.pushHistory(average);
     this.seen++;
     return likelihood;
+  }
+
+  /** The state as JSON-serialisable data (at most averagingWindow + historyWindow numbers). */
+  snapshot(): StreamingLikelihoodSnapshot {
+    return {
+      averagingWindow: this.options.averagingWindow,
+      historyWindow: this.options.historyWindow,
+      recent: Array.from(this.recent.subarray(0, this.recentCount)),
+      recentHead: this.recentHead,
+      recentSum: this.recentSum,
+      history: Array.from(this.history.subarray(0, this.historyCount)),
+      historyHead: this.historyHead,
+      historySum: this.historySum,
+      historySquares: this.historySquares,
+      pushesSinceResum: this.pushesSinceResum,
+      seen: this.seen,
+    };
+  }
+
+  /**
+   * A StreamingLikelihood in the state `json` describes.
+   * @throws SnapshotError when `json` is not a snapshot or was taken with other window sizes.
+   */
+  static restore(json: unknown, options: StreamingLikelihoodOptions = DEFAULT_STREAMING_LIKELIHOOD): StreamingLikelihood {
+    const s = readRecord(json, 'likelihood');
+    if (s.averagingWindow !== options.averagingWindow || s.historyWindow !== options.historyWindow) {
+      throw new SnapshotError('likelihood windows differ from the options');
+    }
+    const l = new StreamingLikelihood(options);
+    const recent = Array.isArray(s.recent) ? s.recent.length : -1;
+    const history = Array.isArray(s.history) ? s.history.length : -1;
+    if (recent < 0 || recent > options.averagingWindow || history < 0 || history > options.historyWindow) {
+      throw new SnapshotError('likelihood windows hold too many values');
+    }
+    l.recent.set(readNumbers(s.recent, 'likelihood.recent', recent));
+    l.recentCount = recent;
+    l.recentHead = readCount(s.recentHead, 'likelihood.recentHead', options.averagingWindow - 1);
+    l.recentSum = readNumber(s.recentSum, 'likelihood.recentSum');
+    l.history.set(readNumbers(s.history, 'likelihood.history', history));
+    l.historyCount = history;
+    l.historyHead = readCount(s.historyHead, 'likelihood.historyHead', options.historyWindow - 1);
+    l.historySum = readNumber(s.historySum, 'likelihood.historySum');
+    l.historySquares = readNumber(s.historySquares, 'likelihood.historySquares');
+    l.pushesSinceResum = readCount(s.pushesSinceResum, 'likelihood.pushesSinceResum', options.historyWindow);
+    l.seen = readCount(s.seen, 'likelihood.seen');
+    return l;
   }
 
   private pushHistory(average: number): void {

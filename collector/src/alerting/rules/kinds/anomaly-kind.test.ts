@@ -3,7 +3,7 @@ import { BandPointBuffer } from '../../../analytics/dynamic-thresholds/band-poin
 import { InMemoryAlertStore } from '../../store/in-memory-alert-store';
 import { builtInRuleKinds } from '../rule-kind-registry';
 import { createAnomalyRuleKind } from './anomaly-kind';
-import { DAY, EngineHarness, metricsWithRules, moves, T0 } from '../../test-support/alert-fixtures';
+import { DAY, EngineHarness, MINUTE, metricsWithRules, moves, T0 } from '../../test-support/alert-fixtures';
 import type { AlertTransition } from '../../alert-model';
 
 const SERIES = { region: 'emea', product: 'widgets' };
@@ -165,5 +165,137 @@ describe('anomaly rule kind', () => {
     const summarize = (events: { day: number; transitions: AlertTransition[] }[]) =>
       events.map((e) => [e.day, moves(e.transitions), e.transitions.map((t) => t.alert.details)]);
     expect(summarize([...before, ...after])).toEqual(summarize(wholeEvents));
+  });
+});
+
+describe('anomaly rule kind, method novelty', () => {
+  const ACCOUNT = { account: 'ops-usd', bank: 'chase', currency: 'USD' };
+  const STEP = 15 * MINUTE;
+  const NOVELTY = { type: 'anomaly', id: 'bal-novelty', severity: 'warning', bandPct: 99.9, minHistory: '14d', seasonality: 'weekly', method: 'novelty' };
+  /** The flat weekday (day 30) and the spike (day 35, 10:00 after T0's 14:00) of the tests below. */
+  const FLAT_DAY = 30;
+  const SPIKE_AT = T0 + 35 * DAY + 40 * STEP;
+
+  /** A balance with a weekday swing of ±300k, 250k lower and flat at weekends, ±20k noise. */
+  function balance(t: number, rnd: () => number): number {
+    const day = Math.floor((t - T0) / DAY);
+    const weekend = day % 7 >= 5;
+    const phase = (2 * Math.PI * ((t - T0) % DAY)) / DAY;
+    return 2_400_000 + (weekend ? -250_000 : 300_000 * Math.sin(phase)) + 20_000 * rnd();
+  }
+
+  function novelty(rules: unknown[] = [NOVELTY]) {
+    const kind = createAnomalyRuleKind();
+    const h = new EngineHarness(metricsWithRules({ bank_balance: rules }), { registry: builtInRuleKinds().with(kind) });
+    return { h, kind };
+  }
+
+  type Event = { at: number; transitions: AlertTransition[] };
+  /** Feeds 15-minute points in [from, to) (times); `change` may replace a point's value. */
+  function feedBalance(h: EngineHarness, from: number, to: number, rnd: () => number, change: (t: number, v: number) => number = (_t, v) => v): Event[] {
+    const out: Event[] = [];
+    for (let t = from; t < to; t += STEP) {
+      h.now = t;
+      const transitions = h.value('bank_balance', ACCOUNT, change(t, balance(t, rnd)), t);
+      if (transitions.length > 0) out.push({ at: t, transitions });
+    }
+    return out;
+  }
+
+  /** The spike, and the flat day: 2.4M ± 5k all day (the normal value's remainder below 100k, scaled down), inside the usual range. */
+  const broken = (t: number, v: number) =>
+    t === SPIKE_AT ? 812_400 : Math.floor((t - T0) / DAY) === FLAT_DAY ? 2_400_000 + (v - Math.round(v / 1e5) * 1e5) / 10 : v;
+
+  it('keeps quiet while learning and on normal weeks (the same data fires a 0.5 threshold: the threshold matters)', () => {
+    const { h, kind } = novelty();
+    expect(feedBalance(h, T0, T0 + 10 * DAY, noise(3), (t, v) => (t === T0 + 8 * DAY ? 812_400 : v))).toEqual([]);
+    expect(kind.learningStatus()).toMatchObject([{ ruleId: 'bal-novelty', readyAt: T0 + 14 * DAY }]);
+    expect(feedBalance(h, T0 + 10 * DAY, T0 + 42 * DAY, noise(4))).toEqual([]);
+    expect(kind.learningStatus()).toEqual([]);
+
+    const low = novelty([{ ...NOVELTY, threshold: 0.5 }]);
+    feedBalance(low.h, T0, T0 + 10 * DAY, noise(3), (t, v) => (t === T0 + 8 * DAY ? 812_400 : v));
+    expect(feedBalance(low.h, T0 + 10 * DAY, T0 + 42 * DAY, noise(4)).length).toBeGreaterThan(0);
+  });
+
+  it('fires on a broken weekly pattern and on a spike, explains them with the band, and resolves', () => {
+    const { h } = novelty();
+    const events = feedBalance(h, T0, T0 + 42 * DAY, noise(3), broken);
+    const fired = events.filter((e) => moves(e.transitions).some((m) => m.endsWith('→firing')));
+    expect(fired.map((e) => Math.floor((e.at - T0) / DAY))).toEqual([FLAT_DAY, 35]);
+    expect(events.flatMap((e) => moves(e.transitions))).toEqual([
+      'bal-novelty:none→firing',
+      'bal-novelty:firing→resolved',
+      'bal-novelty:resolved→firing',
+      'bal-novelty:firing→resolved',
+    ]);
+
+    const flat = fired[0]!.transitions[0]!.alert;
+    expect(flat.summary).toMatch(/^Bank balance ops-usd chase USD 2,4\d\d,\d{3}(\.\d+)? USD is unusual \(novelty score 0\.\d\d: (weekly|daily) pattern broken\); expected about 2,\d{3},\d{3}(\.\d+)? USD$/);
+    expect(flat.details).toMatchObject({ method: 'novelty', threshold: 0.54, learning: false, bandPct: 99.9 });
+    expect(flat.details.score as number).toBeGreaterThanOrEqual(0.54);
+
+    const spike = fired[1]!.transitions[0]!.alert;
+    expect(fired[1]!.at).toBe(SPIKE_AT);
+    expect(spike.summary).toMatch(/^Bank balance ops-usd chase USD 812,400 USD is unusual \(novelty score (0\.9\d|1\.00): beyond its range so far\); expected about 2,\d{3},\d{3}(\.\d+)? USD$/);
+    expect(spike.details).toMatchObject({ method: 'novelty', channel: 'range', quiet: false });
+    const d = spike.details as Record<string, number>;
+    expect(d.lower!).toBeLessThan(d.expected!);
+    expect(d.expected!).toBeLessThan(d.upper!);
+  });
+
+  it('judges a point closer than half a cadence with the last score, without learning it', () => {
+    const { h } = novelty();
+    feedBalance(h, T0, SPIKE_AT, noise(3));
+    h.now = SPIKE_AT;
+    expect(moves(h.value('bank_balance', ACCOUNT, 812_400, SPIKE_AT))).toEqual(['bal-novelty:none→firing']);
+    // 1 minute later, a normal value: judged with the spike's score, still firing
+    h.now = SPIKE_AT + MINUTE;
+    expect(moves(h.value('bank_balance', ACCOUNT, 2_400_000, SPIKE_AT + MINUTE))).toEqual([]);
+    // the next cadence point is learned: its score is low, resolved
+    expect(feedBalance(h, SPIKE_AT + STEP, SPIKE_AT + 2 * STEP, noise(9)).flatMap((e) => moves(e.transitions))).toEqual(['bal-novelty:firing→resolved']);
+  });
+
+  it('fires only on the side `direction` names', () => {
+    for (const [direction, expected] of [['down', 1], ['up', 0]] as const) {
+      const { h } = novelty([{ ...NOVELTY, direction }]);
+      const events = feedBalance(h, T0, T0 + 36 * DAY, noise(3), (t, v) => (t === SPIKE_AT ? 812_400 : v));
+      expect(events.length).toBe(2 * expected);
+    }
+  });
+
+  it('a restart mid-stream (both detectors saved and restored through the store) gives the same alerts as an uninterrupted run', async () => {
+    const end = T0 + 40 * DAY;
+    const whole = novelty();
+    const wholeEvents = feedBalance(whole.h, T0, end, noise(5), broken);
+    expect(wholeEvents.length).toBe(4);
+
+    const first = novelty();
+    const rnd = noise(5);
+    const cut = T0 + 29 * DAY + 7 * STEP;
+    const before = feedBalance(first.h, T0, cut, rnd, broken);
+    const store = new InMemoryAlertStore();
+    await store.apply(first.h.engine.drainChanges());
+    const second = novelty();
+    second.h.now = cut;
+    second.h.engine.restore(JSON.parse(JSON.stringify(await store.load({ resolvedSince: 0 }))), cut);
+    const after = feedBalance(second.h, cut, end, rnd, broken);
+    const summarize = (events: Event[]) => events.map((e) => [e.at, moves(e.transitions), e.transitions.map((t) => [t.alert.summary, t.alert.details])]);
+    expect(summarize([...before, ...after])).toEqual(summarize(wholeEvents));
+  });
+
+  it('a novelty state that cannot be restored starts the series over (learning again)', async () => {
+    const first = novelty();
+    feedBalance(first.h, T0, T0 + 20 * DAY, noise(5));
+    const store = new InMemoryAlertStore();
+    await store.apply(first.h.engine.drainChanges());
+    const saved = JSON.parse(JSON.stringify(await store.load({ resolvedSince: 0 })));
+    const text = JSON.stringify(saved);
+    expect(text).toContain('"nv":{"v":1');
+    const second = novelty();
+    second.h.now = T0 + 20 * DAY;
+    second.h.engine.restore(JSON.parse(text.replace('"nv":{"v":1', '"nv":{"v":99')), T0 + 20 * DAY);
+    feedBalance(second.h, T0 + 20 * DAY, T0 + 20 * DAY + STEP, noise(6));
+    expect(second.kind.learningStatus()).toMatchObject([{ points: 1, since: T0 + 20 * DAY }]);
   });
 });

@@ -9,6 +9,8 @@ import {
   type StreamingAnomalyDetector,
 } from '../../../analytics/anomaly/anomaly-detector';
 import { kpiDetectorOptions } from '../../../analytics/anomaly/kpi-detector-options';
+import { NoveltyAnomalyDetector, type NoveltyDetectorOptions, type NoveltyReading } from '../../../analytics/anomaly/novelty-anomaly-detector';
+import { noveltyRuleOptions } from '../../../analytics/anomaly/novelty-rule-options';
 import type { BandSink } from '../../../analytics/dynamic-thresholds/band-points';
 import { bandScore, bandZ, learnedBand } from '../../../analytics/dynamic-thresholds/learned-band';
 import { formatDuration, formatNumber, formatValue, seriesName } from '../../alert-text';
@@ -42,6 +44,15 @@ import { finiteOr, isRecord, SeriesTable, type SeriesEntry } from '../series-tab
  * [0, 1]), z, detector ('baseline', 'baseline-weekly', 'level-shift' …), detectorScore, seasonality.
  * With a `BandSink` the kind also reports the learned bands (99 % and 99.9 %) of every evaluated
  * point past learning (see analytics/dynamic-thresholds).
+ *
+ * Method novelty (`method: 'novelty'`): each series also keeps the NAB-tuned NoveltyAnomalyDetector
+ * (analytics/anomaly/novelty-anomaly-detector, options from `noveltyRuleOptions`: bounded context
+ * counts and season rings sized to the cadence). It learns the same points as the band detector, and
+ * a point between two learned ones is judged with the last score. Past learning the rule is active
+ * while the score is at or above `threshold` (and, with `direction` up/down, the value is on that
+ * side of the expected value). The band detector keeps running to explain the alert: details carry
+ * method, score, threshold, channel (range, context, daily, weekly), quiet (score damped after an
+ * alarm), expected, lower, upper and the band fields above. Both detectors' states are persisted.
  */
 
 type Rule = EffectiveRuleOf<'anomaly'>;
@@ -63,7 +74,23 @@ interface AnomalyState {
   learnedAt: number;
   /** The detector's last judgement, for the points between two learned ones. */
   last: AnomalyAssessment | undefined;
+  /** Method novelty: the series' novelty detector (created at its first novelty evaluation). */
+  novelty: NoveltyAnomalyDetector | undefined;
+  /** The novelty detector's last reading, for the points between two learned ones. */
+  noveltyLast: NoveltyReading | undefined;
 }
+
+/** The reading of a novelty detector that has read nothing yet. */
+const NO_READING: NoveltyReading = { score: 0, channel: 'none', quiet: false };
+
+/** How a summary names the channel that gave a novelty score. */
+const CHANNEL_TEXT: Readonly<Record<string, string>> = {
+  range: 'beyond its range so far',
+  context: 'unusual sequence of values',
+  daily: 'daily pattern broken',
+  weekly: 'weekly pattern broken',
+  none: 'no single cause',
+};
 
 /** One series still learning what normal looks like. */
 export interface AnomalyLearningStatus {
@@ -88,7 +115,7 @@ export interface AnomalyRuleKind extends RuleKind<'anomaly'> {
   learningStatus(): AnomalyLearningStatus[];
 }
 
-function codecFor(cadenceMs: number) {
+function codecFor(cadenceMs: number, noveltyOptions: NoveltyDetectorOptions) {
   const fresh = (rule: Rule) => createAnomalyDetector(kpiDetectorOptions(rule.seasonality, cadenceMs));
   return {
     initial: (rule: Rule): AnomalyState => ({
@@ -99,6 +126,8 @@ function codecFor(cadenceMs: number) {
       active: undefined,
       learnedAt: -Infinity,
       last: undefined,
+      novelty: undefined,
+      noveltyLast: undefined,
     }),
     encode: (s: AnomalyState) => ({
       d: s.detector.snapshot(),
@@ -106,6 +135,7 @@ function codecFor(cadenceMs: number) {
       t: Number.isFinite(s.t) ? s.t : null,
       n: s.n,
       a: s.active ?? null,
+      ...(s.novelty !== undefined ? { nv: s.novelty.snapshot() } : {}),
     }),
     decode: (json: unknown): AnomalyState | undefined => {
       if (!isRecord(json) || !isRecord(json.d)) return undefined;
@@ -113,6 +143,9 @@ function codecFor(cadenceMs: number) {
         const detector = restoreAnomalyDetector(json.d as unknown as AnomalyDetectorSnapshot);
         const first = finiteOr(json.f, undefined);
         const t = finiteOr(json.t, -Infinity);
+        // A novelty state that cannot be restored (corrupt, other version or cadence) starts the series over.
+        const novelty = json.nv === undefined ? undefined : NoveltyAnomalyDetector.tryRestore(json.nv, noveltyOptions);
+        if (json.nv !== undefined && novelty === undefined) return undefined;
         return {
           detector,
           first,
@@ -122,6 +155,8 @@ function codecFor(cadenceMs: number) {
           // The next point after a restart is learned (and judged afresh).
           learnedAt: -Infinity,
           last: undefined,
+          novelty,
+          noveltyLast: undefined,
         };
       } catch {
         return undefined;
@@ -137,13 +172,16 @@ class AnomalyEvaluator implements RuleEvaluator {
 
   /** Least time between two points the detector learns: half the KPI's cadence. */
   private readonly learnEveryMs: number;
+  /** Options of the series' novelty detectors (method novelty). */
+  private readonly noveltyOptions: NoveltyDetectorOptions;
 
   constructor(
     readonly binding: RuleBinding<RuleOfType<'anomaly'>>,
     private readonly bands: BandSink | undefined,
   ) {
     const cadenceMs = durationMs(binding.kpi.cadence);
-    this.series = new SeriesTable<AnomalyState, Rule>(binding.rule, codecFor(cadenceMs));
+    this.noveltyOptions = noveltyRuleOptions(cadenceMs);
+    this.series = new SeriesTable<AnomalyState, Rule>(binding.rule, codecFor(cadenceMs, this.noveltyOptions));
     this.learnEveryMs = cadenceMs / 2;
   }
 
@@ -159,6 +197,10 @@ class AnomalyEvaluator implements RuleEvaluator {
     if (point.time <= s.t) return entry as SeriesEntry;
     s.t = point.time;
     if (s.first === undefined) s.first = point.time;
+    const rule = entry.rule;
+    // Method novelty (per series: an override may choose it): the novelty detector learns beside the band's.
+    if (rule.method === 'novelty') s.novelty ??= new NoveltyAnomalyDetector(this.noveltyOptions);
+    else s.novelty = s.noveltyLast = undefined;
     // The detector learns at the KPI's cadence: its windows and seasonal buckets are sized for it,
     // so a source sending faster would shrink a week's window to minutes. Points in between are
     // judged against the band of the last learned one.
@@ -166,11 +208,14 @@ class AnomalyEvaluator implements RuleEvaluator {
     if (a === undefined || point.time - s.learnedAt >= this.learnEveryMs) {
       a = s.detector.update(point.time, point.value);
       s.last = a;
+      if (s.novelty !== undefined) {
+        s.novelty.update(point.time, point.value);
+        s.noveltyLast = s.novelty.lastReading;
+      }
       s.learnedAt = point.time;
       s.n++;
       this.series.touch(entry);
     }
-    const rule = entry.rule;
     const learnedFor = point.time - s.first;
     if (learnedFor < this.minHistoryOf(rule) || s.n <= ANOMALY_MIN_POINTS || !a.ready) {
       if (s.active === true) {
@@ -180,6 +225,10 @@ class AnomalyEvaluator implements RuleEvaluator {
       return entry as SeriesEntry;
     }
     this.bands?.add(this.binding.kpi.id, entry.key, entry.tags, point.time, learnedBand(a.expected, a.scale));
+    if (rule.method === 'novelty') {
+      this.judgeNovelty(entry, point.value, a, learnedFor, emit);
+      return entry as SeriesEntry;
+    }
     const z = a.scale > 0 ? (point.value - a.expected) / a.scale : point.value === a.expected ? 0 : Math.sign(point.value - a.expected) * Infinity;
     const half = bandZ(rule.bandPct) * a.scale;
     const lower = a.expected - half;
@@ -213,6 +262,48 @@ class AnomalyEvaluator implements RuleEvaluator {
       });
     }
     return entry as SeriesEntry;
+  }
+
+  /** Method novelty: active while the last novelty score is at or above the rule's threshold. */
+  private judgeNovelty(entry: SeriesEntry<AnomalyState, Rule>, value: number, a: AnomalyAssessment, learnedFor: number, emit: SignalSink): void {
+    const s = entry.state;
+    const rule = entry.rule;
+    const reading = s.noveltyLast ?? NO_READING;
+    const half = bandZ(rule.bandPct) * a.scale;
+    const onSide = rule.direction === 'up' ? value >= a.expected : rule.direction === 'down' ? value <= a.expected : true;
+    const active = reading.score >= rule.threshold && onSide;
+    const was = s.active;
+    s.active = active;
+    if (!active && was !== true && !(was === undefined && emit.hasAlerts())) return;
+    const kpi = this.binding.kpi;
+    const f = (v: number) => formatValue(v, kpi, entry.tags);
+    const score = reading.score.toFixed(2);
+    const name = `${seriesName(kpi, entry.tags)} ${f(value)}`;
+    emit(entry as SeriesEntry, {
+      active,
+      severity: rule.severity,
+      summary: active
+        ? `${name} is unusual (novelty score ${score}: ${CHANNEL_TEXT[reading.channel] ?? `${reading.channel} pattern broken`}); expected about ${f(a.expected)}`
+        : `${name} is back to normal (novelty score ${score}, below ${rule.threshold}); expected about ${f(a.expected)}`,
+      value,
+      details: {
+        method: 'novelty',
+        score: reading.score,
+        threshold: rule.threshold,
+        channel: reading.channel,
+        quiet: reading.quiet,
+        expected: a.expected,
+        lower: a.expected - half,
+        upper: a.expected + half,
+        bandPct: rule.bandPct,
+        detector: a.detector,
+        detectorScore: a.score,
+        seasonality: rule.seasonality,
+        direction: rule.direction,
+        learning: false,
+        learnedFor: formatDuration(learnedFor),
+      },
+    });
   }
 
   learningStatus(): AnomalyLearningStatus[] {
