@@ -53,17 +53,7 @@ export function createTestStateLocation(dialect: TestDialect): TestStateLocation
     dialect,
     options,
     async open(overrides = {}) {
-      let state: StateDb;
-      try {
-        state = await openStateDb({ ...options, ...overrides });
-      } catch (error) {
-        // Under heavy parallel load PostgreSQL has twice answered a migration right after
-        // `create schema if not exists` with "schema … does not exist" (cause not found yet; see
-        // the session notes). One retry keeps such runs green; a second failure is real.
-        if (!(error instanceof Error && /schema "[^"]+" does not exist/.test(error.message))) throw error;
-        process.stderr.write(`state-db-fixtures: retrying open after: ${error.message}\n`);
-        state = await openStateDb({ ...options, ...overrides });
-      }
+      const state = await retryOnMissingSchema('open', () => openStateDb({ ...options, ...overrides }));
       opened.push(state);
       return state;
     },
@@ -73,6 +63,21 @@ export function createTestStateLocation(dialect: TestDialect): TestStateLocation
       await cleanup();
     },
   };
+}
+
+/**
+ * Runs `work` again once when PostgreSQL answers "schema … does not exist". Under heavy parallel
+ * load it has a few times answered a migration right after `create schema if not exists` so (cause
+ * not found yet; see the session notes). One retry keeps such runs green; a second failure is real.
+ */
+export async function retryOnMissingSchema<T>(what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof Error && /schema "[^"]+" does not exist/.test(error.message))) throw error;
+    process.stderr.write(`state-db-fixtures: retrying ${what} after: ${error.message}\n`);
+    return work();
+  }
 }
 
 /**
