@@ -249,15 +249,9 @@ class AnomalyEvaluator implements RuleEvaluator {
           expected: a.expected,
           lower,
           upper,
-          bandPct: rule.bandPct,
           score: bandScore(z),
           z: Number.isFinite(z) ? z : Math.sign(z) * 1e9,
-          detector: a.detector,
-          detectorScore: a.score,
-          seasonality: rule.seasonality,
-          direction: rule.direction,
-          learning: false,
-          learnedFor: formatDuration(learnedFor),
+          ...detectorDetails(rule, a, learnedFor),
         },
       });
     }
@@ -295,13 +289,7 @@ class AnomalyEvaluator implements RuleEvaluator {
         expected: a.expected,
         lower: a.expected - half,
         upper: a.expected + half,
-        bandPct: rule.bandPct,
-        detector: a.detector,
-        detectorScore: a.score,
-        seasonality: rule.seasonality,
-        direction: rule.direction,
-        learning: false,
-        learnedFor: formatDuration(learnedFor),
+        ...detectorDetails(rule, a, learnedFor),
       },
     });
   }
@@ -345,6 +333,19 @@ class AnomalyEvaluator implements RuleEvaluator {
       ? `${name} is unusually ${high ? 'high' : 'low'}: expected about ${f(expected)}, outside its ${band}`
       : `${name} is back within its ${band}`;
   }
+}
+
+/** What both methods tell about the band detector and the rule in a signal's details. */
+function detectorDetails(rule: Rule, a: AnomalyAssessment, learnedFor: number) {
+  return {
+    bandPct: rule.bandPct,
+    detector: a.detector,
+    detectorScore: a.score,
+    seasonality: rule.seasonality,
+    direction: rule.direction,
+    learning: false,
+    learnedFor: formatDuration(learnedFor),
+  };
 }
 
 /**
