@@ -1,9 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { InfluxClient } from '../collector/src/storage/influx/influx-client';
 import { CollectorProcess, createWorkspace, TEST_ADMIN_TOKEN, type CollectorWorkspace } from './support/collector-process';
 import { callApi, getHealth } from './support/collector-api';
 import { pollUntil } from './support/poll';
+import { influxdPidsUsing } from './support/influxd-processes';
 
 /**
  * `main.js --demo` end to end: with no FINMON_INFLUX_URL it spawns its own influxd inside the data
@@ -95,19 +94,3 @@ test('the demo backfills, serves every KPI, stores rollups, lists incidents and 
   );
   await expect(fetch(`${influxUrl}/ping`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
 });
-
-/** Pids of influxd processes whose command line names a path inside `dataDir` (read from /proc). */
-function influxdPidsUsing(dataDir: string): number[] {
-  const pids: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let argv: string[];
-    try {
-      argv = fs.readFileSync(path.join('/proc', entry, 'cmdline'), 'utf8').split('\0');
-    } catch {
-      continue; // exited meanwhile
-    }
-    if (path.basename(argv[0] ?? '') === 'influxd' && argv.some((a) => a.startsWith(dataDir + path.sep))) pids.push(Number(entry));
-  }
-  return pids;
-}

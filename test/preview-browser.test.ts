@@ -6,6 +6,7 @@ import { testIds } from '../plugin/src/testIds';
 import { callApi, writeLines } from './support/collector-api';
 import { CollectorProcess, createWorkspace, REPO_ROOT, TEST_ADMIN_TOKEN, type CollectorWorkspace } from './support/collector-process';
 import { pollUntil } from './support/poll';
+import { influxdPidsUsing } from './support/influxd-processes';
 
 /**
  * The dashboards preview (plugin/preview: the Grafana plugin's real panels and app pages, built
@@ -253,19 +254,3 @@ it('never put the token in a requested URL or the collector’s output', () => {
   expect(requestedUrls.filter((url) => url.includes(TEST_ADMIN_TOKEN))).toEqual([]);
   expect(collector!.stdout + collector!.stderr).not.toContain(TEST_ADMIN_TOKEN);
 });
-
-/** Pids of influxd processes whose command line names a path inside `dataDir` (read from /proc). */
-function influxdPidsUsing(dataDir: string): number[] {
-  const pids: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let argv: string[];
-    try {
-      argv = fs.readFileSync(path.join('/proc', entry, 'cmdline'), 'utf8').split('\0');
-    } catch {
-      continue; // exited meanwhile
-    }
-    if (path.basename(argv[0] ?? '') === 'influxd' && argv.some((a) => a.startsWith(dataDir + path.sep))) pids.push(Number(entry));
-  }
-  return pids;
-}
