@@ -55,6 +55,12 @@ export const kpiSchema = z
       .min(1)
       .optional()
       .describe('Derived KPIs: an expression over other KPIs, e.g. latest(accounts_receivable) / sum(revenue, "90d") * 90'),
+    includes: z
+      .array(kpiIdSchema)
+      .optional()
+      .describe(
+        'KPIs this one contains in the books although no formula computes it from them, e.g. ledger current assets include cash, receivables and inventory. Alerts on this KPI (and on KPIs computed from it) correlate with alerts on these as inputs of one derived KPI do; sources and inhibition are not affected',
+      ),
     currencyDimension: dimensionNameSchema
       .optional()
       .describe('Values are in the currency named by this dimension and are converted to the reporting currency'),

@@ -58,6 +58,13 @@ describe('checkMetricsConfig', () => {
     expect(out).toHaveLength(2);
   });
 
+  it('reports includes that name an unknown KPI or the KPI itself', () => {
+    expect(problems([kpi('cash'), kpi('assets', { includes: ['cash', 'receivables', 'assets'] })])).toEqual([
+      'kpis.1.includes.1: includes unknown KPI "receivables"',
+      'kpis.1.includes.2: KPI "assets" cannot include itself',
+    ]);
+  });
+
   it('reports a duplicate id at the second definition', () => {
     expect(problems([kpi('a'), kpi('b'), kpi('a')])).toEqual(['kpis.2.id: duplicate KPI id "a" (first defined at kpis[0])']);
   });

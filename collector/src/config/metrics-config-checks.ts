@@ -5,7 +5,8 @@ import type { KpiDefinition } from './kpi-schema';
 
 /**
  * Checks of metrics_config.json that span KPIs: unique ids, formulas (they parse, name only known
- * KPIs, and no KPI depends on itself through other formulas) and currency conversion (a KPI with a
+ * KPIs, and no KPI depends on itself through other formulas), `includes` (known KPIs other than
+ * the KPI itself) and currency conversion (a KPI with a
  * currencyDimension needs KPI `fx_rate` with a `pair` dimension). Paths are relative to the config.
  */
 
@@ -18,7 +19,18 @@ export function checkMetricsConfig(config: { kpis: readonly KpiDefinition[] }, r
   const firstIndex = checkUniqueIds(config.kpis, report);
   const dependencies = checkFormulas(config.kpis, firstIndex, report);
   checkFormulaCycles(config.kpis, dependencies, firstIndex, report);
+  checkIncludes(config.kpis, firstIndex, report);
   checkCurrencyConversion(config.kpis, firstIndex, report);
+}
+
+/** `includes` names KPIs of the catalog, never the KPI itself. */
+function checkIncludes(kpis: readonly KpiDefinition[], firstIndex: ReadonlyMap<string, number>, report: ReportProblem): void {
+  kpis.forEach((kpi, i) => {
+    (kpi.includes ?? []).forEach((part, j) => {
+      if (part === kpi.id) report(['kpis', i, 'includes', j], `KPI "${kpi.id}" cannot include itself`);
+      else if (!firstIndex.has(part)) report(['kpis', i, 'includes', j], `includes unknown KPI "${part}"`);
+    });
+  });
 }
 
 function checkUniqueIds(kpis: readonly KpiDefinition[], report: ReportProblem): Map<string, number> {

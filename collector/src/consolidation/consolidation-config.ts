@@ -47,7 +47,11 @@ export interface ConsolidationConfig {
    * How long an incident that resolved by itself must stay resolved before its resolution is told
    * (flap damping): cadenceFactor × the slowest cadence of its KPIs, between minMs and maxMs. If
    * it fires again meanwhile, nobody was told anything and it simply goes on — an acknowledgement
-   * still holds. After the resolution is told, firing again (within `reopen`) is news again.
+   * still holds. After the resolution is told, firing again (within `reopen`) is news again, and
+   * from then on the incident counts as flapping: its next resolution is told only once it has
+   * stayed resolved as long as `reopen` would keep it reopenable (a daily figure hovering around its
+   * threshold gets one "resolved" when it has been quiet for a week, not one every few days, each
+   * followed by a page that it is back).
    */
   readonly confirmResolved: { readonly minMs: number; readonly maxMs: number; readonly cadenceFactor: number };
   readonly maintenance: readonly MaintenanceWindow[];

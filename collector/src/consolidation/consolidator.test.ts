@@ -523,6 +523,42 @@ describe('acknowledge and resolve by hand', () => {
     expect(new Set(h.sent.map((s) => s.incident)).size).toBe(1);
   });
 
+  it('holds the all-clear of an incident that came back after its resolution was told for as long as it stays reopenable', () => {
+    const h = harness();
+    const a = acct('ops', 'warning'); // bank_balance: 15-minute cadence, financial: reopenable for a day
+    h.at(T0, fire(a, T0));
+    h.at(T0 + HOUR, move({ ...a, firingAt: T0 }, 'resolved', T0 + HOUR));
+    h.at(T0 + 3 * HOUR, fire(a, T0 + 3 * HOUR)); // back after "resolved" was told: an update
+    h.advanceTo(T0 + 3 * HOUR + 5 * MINUTE);
+    h.consolidator.acknowledge(h.consolidator.records()[0]!.incident.id, user, T0 + 3 * HOUR + 5 * MINUTE);
+    h.at(T0 + 4 * HOUR, move({ ...a, firingAt: T0 + 3 * HOUR }, 'resolved', T0 + 4 * HOUR));
+    expect(h.consolidator.records()[0]).toMatchObject({ reopenedAfterTold: 1, confirmUntil: T0 + 4 * HOUR + DAY });
+    h.advanceTo(T0 + 10 * HOUR);
+    // Flapping: no second "resolved" half an hour later; it fires again within the day and goes
+    // on quietly (still acknowledged).
+    h.at(T0 + 10 * HOUR, fire(a, T0 + 10 * HOUR));
+    h.at(T0 + 12 * HOUR, move({ ...a, firingAt: T0 + 10 * HOUR }, 'resolved', T0 + 12 * HOUR));
+    h.advanceTo(T0 + 12 * HOUR + DAY - 1);
+    expect(h.sent.map((s) => [s.reason, s.at])).toEqual([
+      ['firing', T0 + 30 * SECOND],
+      ['resolved', T0 + HOUR + 30 * MINUTE],
+      ['update', T0 + 3 * HOUR + 30 * SECOND],
+    ]);
+    h.advanceTo(T0 + 12 * HOUR + DAY);
+    expect(h.sent.map((s) => [s.reason, s.at])).toEqual([
+      ['firing', T0 + 30 * SECOND],
+      ['resolved', T0 + HOUR + 30 * MINUTE],
+      ['update', T0 + 3 * HOUR + 30 * SECOND],
+      ['resolved', T0 + 12 * HOUR + DAY],
+    ]);
+    expect(new Set(h.sent.map((s) => s.incident)).size).toBe(1);
+    // Told again, it is reopenable again; firing then is news, as after the first resolution.
+    h.at(T0 + 14 * HOUR + DAY, fire(a, T0 + 14 * HOUR + DAY));
+    h.advanceTo(T0 + 15 * HOUR + DAY);
+    expect(h.sent.at(-1)).toMatchObject({ reason: 'update' });
+    expect(h.consolidator.records()[0]!.reopenedAfterTold).toBe(2);
+  });
+
   it('says nothing when a person resolves an incident that reopened after its resolution was told, before its update', () => {
     const h = harness();
     const rev = alert({ kpi: 'revenue', severity: 'warning', series: { product: 'b' }, fingerprint: 'rev' });
@@ -550,19 +586,20 @@ describe('acknowledge and resolve by hand', () => {
     expect(h.sent.map((s) => s.reason)).toEqual(['firing', 'resolved', 'update']);
     expect(new Set(h.sent.map((s) => s.incident)).size).toBe(1);
     h.at(T0 + 4 * HOUR, move({ ...a, firingAt: T0 + 2 * HOUR }, 'resolved', T0 + 4 * HOUR));
-    // Told after its confirm period (30 minutes); a financial incident then stays reopenable a day.
-    h.advanceTo(T0 + 4 * HOUR + 30 * MINUTE + DAY - 1);
+    // It came back once after its resolution was told: the next all-clear waits as long as it would
+    // stay reopenable (a day: a financial incident), and it then stays reopenable a day.
+    h.advanceTo(T0 + 4 * HOUR + 2 * DAY - 1);
     expect(h.consolidator.records()).toHaveLength(1);
-    h.advanceTo(T0 + 4 * HOUR + 30 * MINUTE + DAY);
+    h.advanceTo(T0 + 4 * HOUR + 2 * DAY);
     expect(h.consolidator.records()).toEqual([]);
-    h.at(T0 + 2 * DAY, fire(a, T0 + 2 * DAY));
-    h.advanceTo(T0 + 2 * DAY + MINUTE);
+    h.at(T0 + 3 * DAY, fire(a, T0 + 3 * DAY));
+    h.advanceTo(T0 + 3 * DAY + MINUTE);
     expect(h.sent.map((s) => [s.reason, s.at])).toEqual([
       ['firing', T0 + 30 * SECOND],
       ['resolved', T0 + HOUR + 30 * MINUTE],
       ['update', T0 + 30 * SECOND + 2 * HOUR],
-      ['resolved', T0 + 4 * HOUR + 30 * MINUTE],
-      ['firing', T0 + 2 * DAY + 30 * SECOND],
+      ['resolved', T0 + 4 * HOUR + DAY],
+      ['firing', T0 + 3 * DAY + 30 * SECOND],
     ]);
     expect(h.sent.at(-1)!.incident).not.toBe(h.sent[0]!.incident);
   });

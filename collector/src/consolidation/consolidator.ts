@@ -382,7 +382,8 @@ export class Consolidator {
       // Everyone was told it resolved, so its acknowledgement ended with it: firing again is news
       // (the incident is rebuilt without it, so it is firing, not acknowledged).
       const { heldUntil: _held, acknowledged: _ack, ...rest } = record;
-      return this.scheduleUpdate(withAlerts({ ...rest, groupKeys }, nextAlerts, now), now);
+      const reopenedAfterTold = (record.reopenedAfterTold ?? 0) + 1;
+      return this.scheduleUpdate(withAlerts({ ...rest, groupKeys, reopenedAfterTold }, nextAlerts, now), now);
     }
     const newlyFiring = alert.state === 'firing' && before?.state !== 'firing';
     if (!newlyFiring) return next;
@@ -408,12 +409,17 @@ export class Consolidator {
     return { ...record, firstFlushAt, nextFlushAt };
   }
 
-  /** How long an incident that resolved by itself waits before its resolution is told (see `ConsolidationConfig.confirmResolved`). */
+  /**
+   * How long an incident that resolved by itself waits before its resolution is told (see
+   * `ConsolidationConfig.confirmResolved`): 2 × its slowest KPI's cadence, or, once it has come
+   * back after a told resolution (it flaps), as long as it would stay reopenable after the telling.
+   */
   private confirmResolvedMs(record: IncidentRecord): number {
     const { minMs, maxMs, cadenceFactor } = this.config.confirmResolved;
     let slowest = 0;
     for (const kpi of record.incident.kpis) slowest = Math.max(slowest, this.relations.cadenceMs(kpi) ?? 0);
-    return Math.min(maxMs, Math.max(minMs, cadenceFactor * slowest));
+    const prompt = Math.min(maxMs, Math.max(minMs, cadenceFactor * slowest));
+    return (record.reopenedAfterTold ?? 0) > 0 ? Math.max(prompt, this.reopenWithinMs(record)) : prompt;
   }
 
   /** How long an incident that resolved by itself stays reopenable (see `ConsolidationConfig.reopen`). */

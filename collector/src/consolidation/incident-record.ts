@@ -33,6 +33,12 @@ export interface IncidentRecord {
    * (see `ConsolidationConfig.confirmResolved`).
    */
   readonly confirmUntil?: number;
+  /**
+   * How many times it fired again after its resolution was told (absent: never). An incident that
+   * came back once is flapping: its next all-clear waits as long as it stays reopenable (see
+   * `ConsolidationConfig.confirmResolved`).
+   */
+  readonly reopenedAfterTold?: number;
   /** Resolved and its resolution handled: nothing more happens to it. */
   readonly closed: boolean;
 }

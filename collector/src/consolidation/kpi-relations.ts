@@ -5,7 +5,7 @@ import { planDerivedKpis } from '../kpi/derived-plan';
 /**
  * What finance KPIs have to do with each other, from metrics_config.json: which raw sources a
  * KPI's data comes from (a derived KPI: the sources of everything it reads) and which KPIs are
- * inputs of one derived KPI. Inhibition (a failed source mutes what is derived from its data) and
+ * inputs of one derived KPI (or parts of one KPI, see `includes`). Inhibition (a failed source mutes what is derived from its data) and
  * correlation (inputs of one derived KPI firing together are one incident) ask these questions.
  */
 export interface KpiRelations {
@@ -13,7 +13,10 @@ export interface KpiRelations {
   sourcesOf(kpi: string): ReadonlySet<string>;
   /** Whether `kpi` reads `input`, directly or through other derived KPIs. */
   isDerivedFrom(kpi: string, input: string): boolean;
-  /** Whether both KPIs are the same, or one derived KPI reads both, or one reads the other. */
+  /**
+   * Whether both KPIs are the same, or one derived KPI reads both, or one reads the other — where
+   * a KPI that `includes` others (ledger current assets include cash) reads them too.
+   */
   shareDerivation(a: string, b: string): boolean;
   knows(kpi: string): boolean;
   /** How often the KPI gets a new value (its `cadence`), in ms; undefined for an unknown KPI. */
@@ -37,10 +40,32 @@ export function kpiRelationsFromCatalog(kpis: readonly KpiDefinition[]): KpiRela
     for (const input of d.inputs) for (const s of sources.get(input) ?? []) own.add(s);
     sources.set(d.id, own);
   }
-  // Families: a derived KPI with everything it reads. Two KPIs in one family share a derivation.
+  // Families: a KPI with everything it reads (formula inputs, and what it or they include). Two
+  // KPIs in one family share a derivation.
+  const parts = new Map(kpis.map((k) => [k.id, k.includes ?? []]));
+  const reads = new Map<string, ReadonlySet<string>>();
+  const readsOf = (id: string, visiting: Set<string>): ReadonlySet<string> => {
+    const known = reads.get(id);
+    if (known !== undefined) return known;
+    const all = new Set<string>(inputs.get(id) ?? []);
+    if (visiting.has(id)) return all; // an includes cycle: what is read so far
+    visiting.add(id);
+    for (const reader of [id, ...(inputs.get(id) ?? [])]) {
+      for (const part of parts.get(reader) ?? []) {
+        all.add(part);
+        for (const x of readsOf(part, visiting)) all.add(x);
+      }
+    }
+    visiting.delete(id);
+    all.delete(id);
+    reads.set(id, all);
+    return all;
+  };
   const familiesOf = new Map<string, number[]>();
-  derived.forEach((d, i) => {
-    for (const member of [d.id, ...d.inputs]) familiesOf.set(member, [...(familiesOf.get(member) ?? []), i]);
+  kpis.forEach((k, i) => {
+    const family = readsOf(k.id, new Set());
+    if (family.size === 0) return;
+    for (const member of [k.id, ...family]) familiesOf.set(member, [...(familiesOf.get(member) ?? []), i]);
   });
   const known = new Set(kpis.map((k) => k.id));
   const cadences = new Map(kpis.map((k) => [k.id, durationMs(k.cadence)]));

@@ -177,6 +177,17 @@ describe('pageOfDispatch', () => {
   });
 });
 
+describe('pageOfDispatch of a reopened incident', () => {
+  it('is about the alerts active when it went out, not those that resolved earlier in the incident', () => {
+    const alert = (ruleId: string, state: Alert['state']) => ({ kpi: 'revenue', series: {}, ruleId, fingerprint: ruleId, state }) as unknown as Alert;
+    const incident = { id: 'inc-7', severity: 'warning', alerts: [alert('rev-low', 'resolved'), alert('rev-week', 'firing'), alert('rev-mtd', 'acknowledged')] } as unknown as Incident;
+    const update: Dispatch = { key: 'inc-7:update:3', reason: 'update', incident, recipients: ['fpa-analyst'], at: T0, level: 0, policy: 'finance' };
+    expect(pageOfDispatch(update).alerts.map((a) => a.ruleId)).toEqual(['rev-week', 'rev-mtd']);
+    const allResolved = { ...incident, alerts: [alert('rev-low', 'resolved')] } as unknown as Incident;
+    expect(pageOfDispatch({ ...update, reason: 'resolved', incident: allResolved }).alerts.map((a) => a.ruleId)).toEqual(['rev-low']);
+  });
+});
+
 describe('collapsedPages', () => {
   it('merges the dispatches of one notification and keeps reminders only when they raise the severity', () => {
     const inc = (over: Partial<Page>) => page({ alerts: [uptimeApi], source: 'inc-1', ...over });

@@ -13,7 +13,8 @@ import { alertShowsIncident, INCIDENT_SIGNATURES, isCriticalIncident, type Alert
  *                   a page that reaches the treasurer by push and SMS and #finance-alerts by Slack
  *                   travels as two dispatches, yet it is one notification (`decisionsOf`); the
  *                   dispatch count is kept beside it (`dispatches`)
- *   attributed      a page one of whose alerts shows a recorded incident (see alertShowsIncident)
+ *   attributed      a page one of whose alerts shows a recorded incident (see alertShowsIncident);
+ *                   a page's alerts are its incident's active ones (see `pageOfDispatch`)
  *   detected        recorded incidents with at least one attributed page
  *   per_incident    attributed pages / recorded incidents
  *   false_pages     pages attributed to no recorded incident
@@ -37,16 +38,27 @@ export interface Page {
   readonly source: string;
 }
 
-/** A dispatch → a page (the alerts of its incident as it was notified). */
+/**
+ * A dispatch → a page about the alerts of its incident that were active (firing or acknowledged)
+ * when it went out: those are what it asks people to look at. An incident also lists the alerts
+ * that resolved earlier in its life, for context; a page that reopens a month-old incident for a
+ * new alert is not about the alert that resolved weeks before. (A resolution notice, whose alerts
+ * all resolved, keeps them all.)
+ */
 export function pageOfDispatch(dispatch: Dispatch): Page {
   return {
     at: dispatch.at,
     reason: dispatch.reason,
     severity: dispatch.incident.severity,
     recipients: dispatch.recipients,
-    alerts: dispatch.incident.alerts.map((a) => ({ kpi: a.kpi, series: a.series, ruleId: a.ruleId })),
+    alerts: alertsOfPage(dispatch.incident.alerts).map((a) => ({ kpi: a.kpi, series: a.series, ruleId: a.ruleId })),
     source: dispatch.incident.id,
   };
+}
+
+function alertsOfPage(alerts: Dispatch['incident']['alerts']): Dispatch['incident']['alerts'] {
+  const active = alerts.filter((a) => a.state === 'firing' || a.state === 'acknowledged');
+  return active.length > 0 ? active : alerts;
 }
 
 /** Whether a page asks a person for attention (see the module comment). */
