@@ -31,6 +31,12 @@ export class DayRing {
   private data: number[];
   /** The newest day ever added (EMPTY before the first value). */
   newestDay = EMPTY;
+  /**
+   * The oldest day ever added (Infinity before the first value): no older day is held, so scans
+   * over days (windows, periods, carrying a level forward) can stop there instead of at the
+   * retention limit.
+   */
+  oldestDay = Infinity;
   /** The slot holding `newestDay` (it is never overwritten: an older day mapping there is refused). */
   private newestBase = 0;
 
@@ -117,6 +123,7 @@ export class DayRing {
       this.newestDay = day;
       this.newestBase = base;
     }
+    if (day < this.oldestDay) this.oldestDay = day;
     return true;
   }
 
@@ -134,6 +141,26 @@ export class DayRing {
     return true;
   }
 
+  /** The slot holding `newestDay`, or -1 before the first value. */
+  newestSlot(): number {
+    return this.newestDay === EMPTY ? -1 : this.newestBase / STRIDE;
+  }
+
+  /**
+   * Overwrites the newest day's sum, count, last value and first/last time (nothing before the
+   * first value): for a copy of that day kept and updated elsewhere (`SeriesRows`) to write back. O(1).
+   */
+  setNewest(sum: number, count: number, last: number, firstTime: number, lastTime: number): void {
+    if (this.newestDay === EMPTY) return;
+    const data = this.data;
+    const base = this.newestBase;
+    data[base + SUM] = sum;
+    data[base + COUNT] = count;
+    data[base + LAST] = last;
+    data[base + FIRST_T] = firstTime;
+    data[base + LAST_T] = lastTime;
+  }
+
   /** The slot holding `day`, or -1. */
   find(day: number): number {
     const slot = this.slotFor(day);
@@ -147,7 +174,7 @@ export class DayRing {
   findAtOrBefore(day: number): number {
     if (this.newestDay === EMPTY) return -1;
     const from = Math.min(day, this.newestDay);
-    const stop = this.newestDay - this.maxDays;
+    const stop = Math.max(this.newestDay - this.maxDays, this.oldestDay - 1);
     for (let d = from; d > stop; d--) {
       const slot = this.slotFor(d);
       if (this.data[slot * STRIDE + DAY] === d) return slot;

@@ -113,10 +113,13 @@ export class KpiEngine {
   private warnings = new Set<string>();
   private touchedStates: KpiState[] = [];
   private touched = new Map<KpiState, Map<number, Set<SeriesState>>>();
-  /** Series ids of the last columns' space, resolved: KPI state (null: not configured) and series state. */
+  /**
+   * Series ids of the last columns' space, resolved: KPI state (null: not configured) and the
+   * series' row in it (-1: not resolved yet).
+   */
   private columnSpace: SeriesSpace | undefined;
   private kpiById: (KpiState | null | undefined)[] = [];
-  private seriesById: (SeriesState | undefined)[] = [];
+  private rowById: number[] = [];
   private readonly source: FormulaDataSource = {
     latest: (kpi, asOf) => this.states.get(kpi)?.latestTotal(asOf, this.fx) ?? NaN,
     sum: (kpi, windowMs, asOf) => {
@@ -172,7 +175,7 @@ export class KpiEngine {
     this.states = states;
     this.columnSpace = undefined;
     this.kpiById = [];
-    this.seriesById = [];
+    this.rowById = [];
     this.resetTouched();
     this.derived = derived;
     this.fx = new FxRates(config.company.reportingCurrency, () => this.states.get(FX_RATE_KPI), calendar, (m) =>
@@ -238,7 +241,7 @@ export class KpiEngine {
     if (batch.space !== this.columnSpace) {
       this.columnSpace = batch.space;
       this.kpiById = [];
-      this.seriesById = [];
+      this.rowById = [];
     }
     const n = batch.length;
     const ids = batch.ids;
@@ -267,7 +270,7 @@ export class KpiEngine {
 
     const evaluations = this.scheduleEvaluations();
     const kpiById = this.kpiById;
-    const seriesById = this.seriesById;
+    const rowById = this.rowById;
     let e = 0;
     for (let k = 0; k < n; k++) {
       const i = order === undefined ? k : order[k]!;
@@ -279,10 +282,10 @@ export class KpiEngine {
         this.warnings.add(`${batch.space.identity(id).kpi}: not a KPI of the configuration; its points are ignored`);
         continue;
       }
-      let s = seriesById[id];
-      if (s === undefined) {
-        s = ks.seriesFor(batch.space.identity(id).tags);
-        seriesById[id] = s;
+      let row = rowById[id]!;
+      if (row < 0) {
+        row = ks.seriesFor(batch.space.identity(id).tags).row;
+        rowById[id] = row;
       }
       const value = values[i]!;
       if (!Number.isFinite(value) || !Number.isFinite(time)) {
@@ -290,7 +293,7 @@ export class KpiEngine {
         continue;
       }
       const day = this.calendar.dayOf(time);
-      this.touch(ks, ks.addTo(s, time, value, day), time, day);
+      this.touch(ks, ks.addToRow(row, time, value, day) ? row : -1, time, day);
     }
     while (e < evaluations.length) this.evaluate(evaluations[e++]!, derivedOut);
 
@@ -305,7 +308,7 @@ export class KpiEngine {
     // Keep the arrays dense (ids come in any order), so V8 keeps them as fast arrays.
     while (this.kpiById.length <= id) {
       this.kpiById.push(undefined);
-      this.seriesById.push(undefined);
+      this.rowById.push(-1);
     }
     const ks = this.states.get(space.identity(id).kpi) ?? null;
     this.kpiById[id] = ks;
@@ -458,19 +461,18 @@ export class KpiEngine {
       return;
     }
     const day = this.calendar.dayOf(p.time);
-    this.touch(ks, ks.add(p.tags, p.time, p.value, day), p.time, day);
+    const s = ks.add(p.tags, p.time, p.value, day);
+    this.touch(ks, s === undefined ? -1 : s.row, p.time, day);
   }
 
-  /** Bookkeeping after a value of `ks` at `time` (on `day`) was added to series `s` (undefined: refused as too old). */
-  private touch(ks: KpiState, s: SeriesState | undefined, time: number, day: number): void {
-    if (s === undefined) {
+  /** Bookkeeping after a value of `ks` at `time` (on `day`) was added to the series in row `row` (-1: refused as too old). */
+  private touch(ks: KpiState, row: number, time: number, day: number): void {
+    if (row < 0) {
       this.warnings.add(`${ks.def.id}: ignored points older than the ${this.historyDays} days of history kept`);
       return;
     }
     if (time > this.highWater) this.highWater = time;
-    if (!ks.hasRollups || (s.touchCall === this.touchGeneration && s.touchDay === day)) return;
-    s.touchCall = this.touchGeneration;
-    s.touchDay = day;
+    if (!ks.hasRollups || !ks.markTouched(row, this.touchGeneration, day)) return;
     let days = this.touched.get(ks);
     if (days === undefined) {
       days = new Map();
@@ -479,7 +481,7 @@ export class KpiEngine {
     }
     let set = days.get(day);
     if (set === undefined) days.set(day, (set = new Set()));
-    set.add(s);
+    set.add(ks.list[row]!);
   }
 }
 

@@ -1,7 +1,8 @@
 import { durationMs, type KpiDefinition } from '../config/kpi-schema';
 import { seriesKey } from '../core/point';
 import type { CompanyCalendar } from './company-calendar';
-import { DayRing, DEFAULT_HISTORY_DAYS, doubleArray } from './day-ring';
+import { DayRing, DEFAULT_HISTORY_DAYS } from './day-ring';
+import { SeriesRows } from './series-rows';
 
 /**
  * In-memory state of one KPI: each series' latest value and a ring of per-day aggregates per
@@ -26,20 +27,7 @@ import { DayRing, DEFAULT_HISTORY_DAYS, doubleArray } from './day-ring';
  * recent earlier day (intraday values before the day's last are not kept).
  */
 
-/**
- * How many of a series' latest points are remembered to recognise a re-sent point (same series,
- * same timestamp): InfluxDB overwrites such a point, so the engine replaces it too instead of
- * adding it to a flow twice. Retries and replays resend recent points; older re-sends add.
- */
-const RECENT_POINTS = 8;
-
 const DAY_MS = 86_400_000;
-
-/** Recent times (NaN: none yet) followed by their values. */
-function newRecent(): number[] {
-  const recent = doubleArray(2 * RECENT_POINTS, NaN);
-  return recent;
-}
 
 export type TimeAggregation = 'sum' | 'mean' | 'last';
 export type SeriesAggregation = 'sum' | 'mean';
@@ -49,60 +37,34 @@ export interface CurrencyRates {
   rate(kpi: string, currency: string, asOf: number): number;
 }
 
-/** One series of a KPI (one combination of dimension values). */
+/**
+ * One series of a KPI (one combination of dimension values). Its per-point numbers live in row
+ * `row` of the KPI's `SeriesRows`; this object names the series and reads them.
+ */
 export class SeriesState {
-  readonly ring: DayRing;
-  latestValue = NaN;
-  latestTime = -Infinity;
-  /** Ingest call and day this series was last marked as touched in (rollup bookkeeping). */
-  touchCall = 0;
-  touchDay = 0;
-  /** Its KPI's daily totals ring and running sum for its currency (set by the KPI state; saves lookups). */
-  totals: DayRing | undefined = undefined;
-  run: RunningLatest | undefined = undefined;
-  /**
-   * The last few (time, value) pairs added, so a re-sent point replaces instead of adding: times in
-   * [0, RECENT_POINTS), values in [RECENT_POINTS, 2 × RECENT_POINTS) of one array (one allocation,
-   * fewer cache lines per add).
-   */
-  private readonly recent = newRecent();
-  private recentNext = 0;
-
   constructor(
     readonly key: string,
     readonly tags: Readonly<Record<string, string>>,
     /** Currency of the values ('' when the KPI has no currency dimension or the tag is missing). */
     readonly currency: string,
-    historyDays: number,
-  ) {
-    this.ring = new DayRing(historyDays);
+    private readonly rows: SeriesRows,
+    /** Index of the series in its KPI state's rows and `list`. */
+    readonly row: number,
+  ) {}
+
+  /** Per-day aggregates of the series (read it right away: adding values may change it). */
+  get ring(): DayRing {
+    return this.rows.ring(this.row);
   }
 
-  /** The value added before at exactly `time`, if it is among the recent points; else undefined. */
-  recentValueAt(time: number): number | undefined {
-    const recent = this.recent;
-    for (let i = 0; i < RECENT_POINTS; i++) if (recent[i] === time) return recent[RECENT_POINTS + i];
-    return undefined;
+  /** The newest value by time (NaN before the first). */
+  get latestValue(): number {
+    return this.rows.latestValue(this.row);
   }
 
-  /** Remembers the value at `time`, newer than every time remembered (so none needs updating). */
-  rememberNewest(time: number, value: number): void {
-    const next = this.recentNext;
-    this.recent[next] = time;
-    this.recent[RECENT_POINTS + next] = value;
-    this.recentNext = next === RECENT_POINTS - 1 ? 0 : next + 1;
-  }
-
-  /** Remembers (or updates) the value at `time`. */
-  rememberRecent(time: number, value: number): void {
-    const recent = this.recent;
-    for (let i = 0; i < RECENT_POINTS; i++) {
-      if (recent[i] === time) {
-        recent[RECENT_POINTS + i] = value;
-        return;
-      }
-    }
-    this.rememberNewest(time, value);
+  /** Epoch ms of the newest value (-Infinity before the first). */
+  get latestTime(): number {
+    return this.rows.latestTime(this.row);
   }
 
   /** The series' value as of `asOf` (see the module comment); NaN when unknown. */
@@ -138,12 +100,21 @@ export class KpiState {
   callMax = -Infinity;
   private readonly running = new Map<string, RunningLatest>();
   private runningUpdates = 0;
+  /** Per-point numbers of the series, row i = `list[i]`. */
+  private readonly rows = new SeriesRows();
+  /** Currencies of the series by index (a row keeps the index), with their totals ring and running sum. */
+  private readonly currencyIndex = new Map<string, number>();
+  private readonly currencyNames: string[] = [];
+  private readonly currencyTotals: (DayRing | undefined)[] = [];
+  private readonly currencyRuns: RunningLatest[] = [];
   private readonly dims: readonly string[];
   private readonly currencyDim: string | undefined;
 
   private definition: KpiDefinition;
   /** Whether the definition asks for rollups (read per point; saves a lookup on the definition). */
   private rollupsWanted: boolean;
+  /** The definition's cadence in ms (read per windowed formula call; saves parsing it). */
+  private cadenceMs: number;
 
   constructor(
     def: KpiDefinition,
@@ -152,6 +123,7 @@ export class KpiState {
   ) {
     this.definition = def;
     this.rollupsWanted = def.rollups.length > 0;
+    this.cadenceMs = durationMs(def.cadence);
     const derived = def.formula !== undefined;
     this.timeAgg = derived || def.kind === 'stock' ? 'last' : def.kind === 'flow' ? 'sum' : 'mean';
     this.seriesAgg = def.kind === 'rate' ? 'mean' : 'sum';
@@ -173,6 +145,7 @@ export class KpiState {
   redefine(def: KpiDefinition): void {
     this.definition = def;
     this.rollupsWanted = def.rollups.length > 0;
+    this.cadenceMs = durationMs(def.cadence);
   }
 
   /** Whether a new definition can keep this state (same kind, dimensions, currency, derivation). */
@@ -216,7 +189,7 @@ export class KpiState {
    * (daily data is stamped late in its day), so a window from there is not computed from part of it.
    */
   covers(windowStart: number): boolean {
-    return this.firstTime <= windowStart + Math.max(durationMs(this.def.cadence), DAY_MS);
+    return this.firstTime <= windowStart + Math.max(this.cadenceMs, DAY_MS);
   }
 
   /**
@@ -229,10 +202,27 @@ export class KpiState {
 
   /** `add` for a series of this KPI already found (see `seriesFor`). */
   addTo(s: SeriesState, time: number, value: number, day: number): SeriesState | undefined {
+    return this.addToRow(s.row, time, value, day) ? s : undefined;
+  }
+
+  /**
+   * `add` for the series in row `row` (`SeriesState.row`): true when added, false when the day is
+   * older than the history kept. The ingest hot path: it reads and writes only the series' row,
+   * the KPI's totals ring and running sum. O(1) amortised.
+   */
+  addToRow(row: number, time: number, value: number, day: number): boolean {
     // Only a time not after the series' latest can re-send a remembered point (the usual case skips the search).
-    const previous = time > s.latestTime ? undefined : s.recentValueAt(time);
-    if (previous !== undefined) return this.replaceRecent(s, day, time, previous, value);
-    return this.addValues(s, day, time, time, value, 1, value);
+    const previous = time > this.rows.latestTime(row) ? undefined : this.rows.recentValueAt(row, time);
+    if (previous !== undefined) return this.replaceRecent(row, day, time, previous, value);
+    return this.addValues(row, day, time, time, value, 1, value);
+  }
+
+  /**
+   * Marks series `row` as touched in generation `mark` on `day` (the engine's rollup bookkeeping);
+   * false when it already was.
+   */
+  markTouched(row: number, mark: number, day: number): boolean {
+    return this.rows.mark(row, mark, day);
   }
 
   /**
@@ -252,7 +242,8 @@ export class KpiState {
     count: number,
     last: number,
   ): SeriesState | undefined {
-    return this.addValues(this.seriesFor(tags), day, firstTime, lastTime, sum, count, last);
+    const s = this.seriesFor(tags);
+    return this.addValues(s.row, day, firstTime, lastTime, sum, count, last) ? s : undefined;
   }
 
   /** The series with these tags, created (empty) when new. */
@@ -262,57 +253,57 @@ export class KpiState {
   }
 
   /** A re-sent point (same series and time as a recent one) replaces the value it re-sends. */
-  private replaceRecent(s: SeriesState, day: number, time: number, previous: number, value: number): SeriesState | undefined {
-    if (!s.ring.replace(day, time, previous, value)) return undefined;
-    (s.totals ?? this.totals.get(s.currency)!).replace(day, time, previous, value);
-    s.rememberRecent(time, value);
-    if (time === s.latestTime) {
-      s.run!.sum += value - s.latestValue;
+  private replaceRecent(row: number, day: number, time: number, previous: number, value: number): boolean {
+    const rows = this.rows;
+    if (!rows.replaceInDay(row, day, time, previous, value)) return false;
+    this.totalsOf(rows.currency(row)).replace(day, time, previous, value);
+    rows.rememberRecent(row, time, value);
+    if (time === rows.latestTime(row)) {
+      this.currencyRuns[rows.currency(row)]!.sum += value - rows.latestValue(row);
       this.runningUpdates++;
-      s.latestValue = value;
+      rows.setLatestValue(row, value);
     }
-    return s;
+    return true;
   }
 
-  private addValues(
-    s: SeriesState,
-    day: number,
-    firstTime: number,
-    lastTime: number,
-    sum: number,
-    count: number,
-    last: number,
-  ): SeriesState | undefined {
-    if (!s.ring.addAggregate(day, firstTime, lastTime, sum, count, last)) return undefined;
+  private addValues(row: number, day: number, firstTime: number, lastTime: number, sum: number, count: number, last: number): boolean {
+    const rows = this.rows;
+    if (!rows.addToDay(row, day, firstTime, lastTime, sum, count, last)) return false;
+    const latestTime = rows.latestTime(row);
     if (count === 1 && firstTime === lastTime) {
-      if (lastTime > s.latestTime) s.rememberNewest(lastTime, sum);
-      else s.rememberRecent(lastTime, sum);
+      if (lastTime > latestTime) rows.rememberNewest(row, lastTime, sum);
+      else rows.rememberRecent(row, lastTime, sum);
     }
     if (firstTime < this.firstTime) this.firstTime = firstTime;
-    let totals = s.totals;
-    if (totals === undefined) {
-      totals = this.totals.get(s.currency);
-      if (totals === undefined) {
-        totals = new DayRing(this.historyDays, 16);
-        this.totals.set(s.currency, totals);
-      }
-      s.totals = totals;
-    }
-    totals.addAggregate(day, firstTime, lastTime, sum, count, last);
-    if (lastTime >= s.latestTime) {
-      const run = s.run!;
-      if (s.latestTime === -Infinity) {
+    const currency = rows.currency(row);
+    this.totalsOf(currency).addAggregate(day, firstTime, lastTime, sum, count, last);
+    if (lastTime >= latestTime) {
+      const run = this.currencyRuns[currency]!;
+      if (latestTime === -Infinity) {
         run.sum += last;
         run.count += 1;
       } else {
-        run.sum += last - s.latestValue;
+        run.sum += last - rows.latestValue(row);
         this.runningUpdates++;
       }
-      s.latestValue = last;
-      s.latestTime = lastTime;
+      rows.setLatest(row, last, lastTime);
       if (lastTime > this.maxLatestTime) this.maxLatestTime = lastTime;
     }
-    return s;
+    return true;
+  }
+
+  /** The daily totals ring of currency index `currency`, created when its first value comes. */
+  private totalsOf(currency: number): DayRing {
+    const known = this.currencyTotals[currency];
+    if (known !== undefined) return known;
+    const name = this.currencyNames[currency]!;
+    let totals = this.totals.get(name);
+    if (totals === undefined) {
+      totals = new DayRing(this.historyDays, 16);
+      this.totals.set(name, totals);
+    }
+    this.currencyTotals[currency] = totals;
+    return totals;
   }
 
   /**
@@ -361,7 +352,9 @@ export class KpiState {
       if (Number.isNaN(r)) continue;
       any = true;
       let s = 0;
-      for (let d = first; d <= lastDay; d++) {
+      // Days outside [oldest, newest] held are not in the ring: skip them.
+      const to = Math.min(lastDay, ring.newestDay);
+      for (let d = Math.max(first, ring.oldestDay); d <= to; d++) {
         const slot = ring.find(d);
         if (slot < 0) continue;
         const v = ring.sumAt(slot);
@@ -383,7 +376,16 @@ export class KpiState {
     const lastDay = this.calendar.dayOf(asOf);
     let acc = 0;
     let days = 0;
-    for (let d = first; d <= lastDay; d++) {
+    // Days outside every ring's [oldest, newest] have no data: skip them.
+    let from = Infinity;
+    let to = -Infinity;
+    for (const ring of this.totals.values()) {
+      if (ring.oldestDay < from) from = ring.oldestDay;
+      if (ring.newestDay > to) to = ring.newestDay;
+    }
+    from = Math.max(first, from);
+    to = Math.min(lastDay, to);
+    for (let d = from; d <= to; d++) {
       let has = false;
       for (const ring of this.totals.values()) {
         const slot = ring.find(d);
@@ -414,7 +416,8 @@ export class KpiState {
     for (const [ccy, ring] of this.totals) {
       let s = 0;
       let n = 0;
-      for (let d = firstDay; d < endDay; d++) {
+      const end = Math.min(endDay, ring.newestDay + 1);
+      for (let d = Math.max(firstDay, ring.oldestDay); d < end; d++) {
         const slot = ring.find(d);
         if (slot < 0) continue;
         s += ring.sumAt(slot);
@@ -436,7 +439,8 @@ export class KpiState {
     let sum = 0;
     let n = 0;
     const ring = s.ring;
-    for (let d = firstDay; d < endDay; d++) {
+    const end = Math.min(endDay, ring.newestDay + 1);
+    for (let d = Math.max(firstDay, ring.oldestDay); d < end; d++) {
       const slot = ring.find(d);
       if (slot < 0) continue;
       sum += ring.sumAt(slot);
@@ -455,15 +459,20 @@ export class KpiState {
     if (this.dims.length === 0) Object.assign(own, tags);
     else for (const d of this.dims) if (tags[d] !== undefined) own[d] = tags[d];
     const currency = this.currencyDim === undefined ? '' : (tags[this.currencyDim] ?? '');
-    const s = new SeriesState(key, Object.freeze(own), currency, this.historyDays);
+    let index = this.currencyIndex.get(currency);
+    if (index === undefined) {
+      index = this.currencyNames.length;
+      this.currencyIndex.set(currency, index);
+      this.currencyNames.push(currency);
+      this.currencyTotals.push(undefined);
+      const run = { sum: 0, count: 0 };
+      this.running.set(currency, run);
+      this.currencyRuns.push(run);
+    }
+    const row = this.rows.add(new DayRing(this.historyDays), index);
+    const s = new SeriesState(key, Object.freeze(own), currency, this.rows, row);
     this.series.set(key, s);
     this.list.push(s);
-    let run = this.running.get(currency);
-    if (run === undefined) {
-      run = { sum: 0, count: 0 };
-      this.running.set(currency, run);
-    }
-    s.run = run;
     return s;
   }
 
@@ -473,10 +482,11 @@ export class KpiState {
       run.sum = 0;
       run.count = 0;
     }
-    for (const s of this.list) {
-      if (s.latestTime === -Infinity) continue;
-      const run = this.running.get(s.currency)!;
-      run.sum += s.latestValue;
+    const rows = this.rows;
+    for (let row = 0; row < rows.length; row++) {
+      if (rows.latestTime(row) === -Infinity) continue;
+      const run = this.currencyRuns[rows.currency(row)]!;
+      run.sum += rows.latestValue(row);
       run.count += 1;
     }
     this.runningUpdates = 0;
