@@ -1,14 +1,16 @@
 import type { MetricsConfig } from '../config/metrics-config-schema';
 import { durationMs } from '../config/scalar-schemas';
 import type { Point } from '../core/point';
+import type { PointColumns } from '../ingest/point-columns';
 import { alertFingerprint } from './alert-fingerprint';
 import type { AlertFilter } from './alert-filter';
 import type { Actor, Alert, AlertState, AlertTransition } from './alert-model';
 import { formatDuration, seriesName } from './alert-text';
 import { AlertLifecycle, type AlertSubject } from './lifecycle/alert-lifecycle';
 import { builtInRuleKinds, type RuleKindRegistry } from './rules/rule-kind-registry';
-import type { ConditionSignal } from './rules/rule-kind';
+import { VALUE_INPUT, type ConditionSignal } from './rules/rule-kind';
 import { RuleSet, type RuleSlot } from './rules/rule-set';
+import { NEEDS_POINT, NO_RULES, type KpiValueRoutes } from './rules/series-routes';
 import type { SeriesEntry } from './rules/series-table';
 import type { AlertChanges, AlertEngineSnapshot, RuleStateChange, StaleRuleState } from './store/alert-store';
 
@@ -18,6 +20,7 @@ import type { AlertChanges, AlertEngineSnapshot, RuleStateChange, StaleRuleState
  * returns on to consolidation, and persists `drainChanges()` in the AlertStore.
  *
  *   onPoints(points, now)   a stored point evaluates its KPI's rules at once (event-driven)
+ *   onColumns(columns, now) the same for points given in columns (the ingest hot path)
  *   tick(now)               time-based conditions: nodata, period ends, no-data policies, `for`
  *                           timers, event holds, flapping (call every few seconds, or at nextDueAt())
  *   acknowledge / resolve   a person's action, with actor and comment
@@ -97,19 +100,31 @@ export class AlertEngine {
   /** Evaluates every rule of the points' KPIs; returns the transitions they cause. */
   onPoints(points: readonly Point[], now: number): AlertTransition[] {
     const out = this.begin(now);
-    const rules = this.rules;
-    for (let i = 0; i < points.length; i++) {
-      const point = points[i]!;
-      let slots = rules.valueSlotsOf(point.kpi);
-      let input = 'value';
-      if (slots === undefined) {
-        const kpi = point.tags.kpi;
-        if (kpi === undefined) continue;
-        slots = rules.measurementSlotsOf(point.kpi, kpi);
-        if (slots === undefined) continue;
-        input = point.kpi;
+    for (let i = 0; i < points.length; i++) this.evaluatePoint(points[i]!, now);
+    return this.end(out);
+  }
+
+  /**
+   * The same as `onPoints(columns.toPoints(), now)`, reading the columns: a point whose KPI's value
+   * rules all take value points by entry is evaluated without its `Point` object, and a point no
+   * rule reads is skipped by its series id.
+   */
+  onColumns(columns: PointColumns, now: number): AlertTransition[] {
+    const out = this.begin(now);
+    const space = this.rules.routesOfSpace(columns.space);
+    const { ids, times, values } = columns;
+    let points: readonly Point[] | undefined;
+    for (let i = 0; i < columns.length; i++) {
+      const id = ids[i]!;
+      let rules = space.rulesById[id];
+      if (rules === undefined) rules = space.resolve(id);
+      if (rules === NO_RULES) continue;
+      if (rules !== NEEDS_POINT && rules.byEntryOnly) {
+        this.evaluateValue(rules, space.rowById[id]!, times[i]!, values[i]!, undefined, now);
+      } else {
+        points ??= columns.toPoints();
+        this.evaluatePoint(points[i]!, now);
       }
-      for (let j = 0; j < slots.length; j++) this.evaluate(slots[j]!, point, input, now);
     }
     return this.end(out);
   }
@@ -329,10 +344,53 @@ export class AlertEngine {
     return out;
   }
 
+  /** Evaluates the rules of one point: its KPI's value rules, or the rules fed by its measurement. */
+  private evaluatePoint(point: Point, now: number): void {
+    const rules = this.rules;
+    const routes = rules.valueRoutesOf(point.kpi);
+    if (routes !== undefined) {
+      this.evaluateValue(routes, routes.rowOf(point.tags), point.time, point.value, point, now);
+      return;
+    }
+    const kpi = point.tags.kpi;
+    if (kpi === undefined) return;
+    const slots = rules.measurementSlotsOf(point.kpi, kpi);
+    if (slots === undefined) return;
+    for (let j = 0; j < slots.length; j++) this.evaluate(slots[j]!, point, point.kpi, now);
+  }
+
+  /**
+   * A KPI's own point through its value rules. Rules that take value points by entry
+   * (ValuePointEvaluator) get the series' entry from its row, one lookup for all of them; the others
+   * get `point`, which may be left out when `routes.byEntryOnly`.
+   */
+  private evaluateValue(routes: KpiValueRoutes, row: number, time: number, value: number, point: Point | undefined, now: number): void {
+    const slots = routes.slots;
+    const entries = routes.entries;
+    const first = row * slots.length;
+    for (let j = 0; j < slots.length; j++) {
+      const slot = slots[j]!;
+      const values = slot.evaluator.valuePoints;
+      if (values === undefined) {
+        this.evaluate(slot, point!, VALUE_INPUT, now);
+        continue;
+      }
+      let entry = entries[first + j];
+      if (entry === undefined || entry.detached) entries[first + j] = entry = values.entryOf(routes.keys[row]!, routes.tags[row]!, now);
+      this.evaluations++;
+      values.onValue(entry, time, value, now, slot.emit);
+      this.seen(slot, entry, now);
+    }
+  }
+
   private evaluate(slot: RuleSlot, point: Point, input: string, now: number): void {
     this.evaluations++;
     const entry = slot.evaluator.onPoint(point, input, now, slot.emit);
-    if (entry === undefined) return;
+    if (entry !== undefined) this.seen(slot, entry, now);
+  }
+
+  /** A point of the entry's series arrived now: it is no longer silent (no-data policies). */
+  private seen(slot: RuleSlot, entry: SeriesEntry, now: number): void {
     if (entry.silentSince !== undefined) {
       entry.silentSince = undefined;
       if (slot.noData?.policy === 'alert') this.emitNoData(slot, entry, false, now);

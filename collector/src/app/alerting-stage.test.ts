@@ -10,6 +10,7 @@ import { ManualClock } from '../core/clock';
 import { silentLogger } from '../core/logger';
 import { pointAt } from '../core/point';
 import { registerAlertRoutes } from '../http/routes/alert-routes';
+import { withColumns, type PointColumns } from '../ingest/point-columns';
 import { createHttpServer } from '../http/server';
 import { TokenAuthenticator } from '../http/token-authenticator';
 import type { Channel, ChannelSendInput } from '../notify/channel-port';
@@ -203,6 +204,27 @@ describe('AlertingStage: points → alert → incident → escalation → outbox
     // The save took the pending episode along: its audit trail is complete.
     const stored = await stage.alerts.getAlert(pending!.fingerprint);
     expect(stored?.history.map((h) => `${h.from ?? 'none'}→${h.to}`)).toEqual(['none→pending', 'pending→resolved']);
+  });
+
+  it('evaluates points that come with their columns from the columns, and the points after them as points', async () => {
+    const heard: string[] = [];
+    await restartQuiet({
+      onTransitions: [async (ts) => void heard.push(...ts.map((t) => `${t.alert.ruleId}:${t.from ?? 'none'}→${t.to}`))],
+    });
+    const series = [0, 1].map((i) => ({ kpi: 'bank_balance', tags: Object.freeze({ account: `ops-${i}`, bank: 'jpm', currency: 'USD' }) }));
+    const accepted = series.map((s) => pointAt(s.kpi, s.tags, 120_000, T0));
+    const columns: PointColumns = {
+      length: 2,
+      space: { identity: (id) => series[id]! },
+      ids: Int32Array.from([0, 1]),
+      times: Float64Array.from([T0, T0]),
+      values: Float64Array.from([120_000, 120_000]),
+      toPoints: () => accepted,
+    };
+    stage.onPoints(withColumns([...accepted, pointAt('platform_uptime', { service: 'api' }, 99.2, T0)], columns));
+    await stage.settle();
+    expect(heard).toEqual(['account-low:none→firing', 'account-low:none→firing']);
+    expect(stage.listAlerts({ kpi: 'platform_uptime', state: 'pending' })).toHaveLength(1);
   });
 
   it('saves early when a storm of pending episodes piles up unsaved transitions', async () => {

@@ -12,7 +12,7 @@ import { SqlSilenceStore } from '../consolidation/sql-silence-store';
 import type { Clock } from '../core/clock';
 import { ErrorCodes, FinmonError } from '../core/errors';
 import type { Logger } from '../core/logger';
-import type { Point } from '../core/point';
+import type { StoredPoints } from '../ingest/point-columns';
 import { IncidentManager } from '../escalation/incident-manager';
 import { SqlIncidentStateStore } from '../escalation/sql-incident-state-store';
 import type { Channel } from '../notify/channel-port';
@@ -83,7 +83,7 @@ export class AlertingStage {
   private timer: NodeJS.Timeout | undefined;
   private lastPersistAt = 0;
   /** Point batches received while the queue was busy, evaluated together by one queued step. */
-  private waitingPoints: (readonly Point[])[] | undefined;
+  private waitingPoints: StoredPoints[] | undefined;
   private stopped = false;
   private paused = false;
 
@@ -154,19 +154,25 @@ export class AlertingStage {
    * arrive while the queue is busy join one waiting step, so a burst of batches is evaluated,
    * saved and consolidated once rather than once per batch.
    */
-  onPoints(points: readonly Point[]): void {
+  onPoints(points: StoredPoints): void {
     if (this.stopped || this.paused || points.length === 0) return;
     if (this.waitingPoints !== undefined) {
       this.waitingPoints.push(points);
       return;
     }
-    const batches: (readonly Point[])[] = [points];
+    const batches: StoredPoints[] = [points];
     this.waitingPoints = batches;
     void this.run(() => {
       this.waitingPoints = undefined;
       const now = this.options.clock.now();
       const transitions: AlertTransition[] = [];
-      for (const batch of batches) for (const t of this.engine.onPoints(batch, now)) transitions.push(t);
+      for (const batch of batches) {
+        // Points that came in columns are read from them (the engine skips their objects).
+        const columns = batch.columns;
+        const rest = columns === undefined ? batch : batch.slice(columns.length);
+        if (columns !== undefined) for (const t of this.engine.onColumns(columns, now)) transitions.push(t);
+        if (rest.length > 0) for (const t of this.engine.onPoints(rest, now)) transitions.push(t);
+      }
       return transitions;
     }).catch((err) => this.log.error({ err }, 'evaluating rules failed for a batch of points'));
   }

@@ -333,9 +333,15 @@ function fourDigits(word: number): number {
   return (pairs & 0xffff) * 100 + (pairs >>> 16);
 }
 
-/** Columns of a body the fast path accepted; `toPoints` re-reads each line's exact text and timestamp. */
+/**
+ * Columns of a body the fast path accepted. `toPoints` builds points of what the columns hold (KPI,
+ * tags, value, time); each point's exact nanosecond timestamp and line text are read from the body
+ * when first asked for, since the points' usual reader, rule evaluation, needs neither.
+ */
 class IngestedColumns implements PointColumns {
   private points: Point[] | undefined;
+  /** Each line's text and exact timestamp, decoded once, at the first `line` or `ns` asked for. */
+  private lines: BodyLines | undefined;
 
   constructor(
     private readonly bytes: Buffer,
@@ -349,6 +355,19 @@ class IngestedColumns implements PointColumns {
   toPoints(): Point[] {
     if (this.points) return this.points;
     const points: Point[] = new Array(this.length);
+    for (let i = 0; i < this.length; i++) {
+      const series = this.space.identity(this.ids[i]!);
+      points[i] = new BodyPoint(series.kpi, series.tags, this.values[i]!, this.times[i]!, this, i);
+    }
+    this.points = points;
+    return points;
+  }
+
+  /** The text and exact timestamp of every line. */
+  bodyLines(): BodyLines {
+    if (this.lines) return this.lines;
+    const texts: string[] = new Array(this.length);
+    const stamps: bigint[] = new Array(this.length);
     // One decode of the body; lines are slices of it. Lines of one interval usually share their
     // timestamp, so its BigInt is reused while the text repeats.
     const text = this.bytes.toString('utf8');
@@ -364,12 +383,43 @@ class IngestedColumns implements PointColumns {
         lastStamp = stamp;
         lastNs = BigInt(stamp);
       }
-      const series = this.space.identity(this.ids[i]!);
-      points[i] = { kpi: series.kpi, tags: series.tags, value: this.values[i]!, time: this.times[i]!, ns: lastNs, line };
+      texts[i] = line;
+      stamps[i] = lastNs;
       start = end + 1;
     }
-    this.points = points;
-    return points;
+    this.lines = { texts, stamps };
+    return this.lines;
+  }
+}
+
+interface BodyLines {
+  readonly texts: readonly string[];
+  readonly stamps: readonly bigint[];
+}
+
+/** A point of an ingested body (see IngestedColumns); `ns` and `line` are read from the body on demand. */
+class BodyPoint implements Point {
+  readonly #body: IngestedColumns;
+  readonly #index: number;
+
+  constructor(
+    readonly kpi: string,
+    readonly tags: Readonly<Record<string, string>>,
+    readonly value: number,
+    readonly time: number,
+    body: IngestedColumns,
+    index: number,
+  ) {
+    this.#body = body;
+    this.#index = index;
+  }
+
+  get ns(): bigint {
+    return this.#body.bodyLines().stamps[this.#index]!;
+  }
+
+  get line(): string {
+    return this.#body.bodyLines().texts[this.#index]!;
   }
 }
 

@@ -44,3 +44,15 @@ export function isPointColumns(points: PointsInput): points is PointColumns {
 export function pointsOf(points: PointsInput): readonly Point[] {
   return isPointColumns(points) ? points.toPoints() : points;
 }
+
+/**
+ * Points as the ingest pipeline hands them to its listeners: `Point` objects and, when they came in
+ * columns, those columns (`columns`: the first `columns.length` of the points, in order), so a
+ * listener that reads every point (rule evaluation) can read the columns instead of the objects.
+ */
+export type StoredPoints = readonly Point[] & { readonly columns?: PointColumns };
+
+/** `points` (whose first `columns.length` are the columns' points) with the columns attached. */
+export function withColumns(points: Point[], columns: PointColumns): StoredPoints {
+  return Object.assign(points, { columns });
+}

@@ -1,7 +1,7 @@
 import { silentLogger } from '../core/logger';
 import { pointAt, type Point } from '../core/point';
 import { IngestPipeline, type DurableSpool, type KpiComputation } from './ingest-pipeline';
-import { pointsOf } from '../ingest/point-columns';
+import { pointsOf, type PointColumns, type StoredPoints } from '../ingest/point-columns';
 
 const serialize = (points: readonly Point[]) => points.map((p) => `${p.kpi} value=${p.value} ${p.ns}\n`).join('');
 
@@ -79,6 +79,28 @@ describe('IngestPipeline', () => {
     });
     await pipeline.accept([pointAt('revenue', {}, 10, 1000)]);
     expect(seen).toEqual(['revenue', 'double_revenue', 'rollup_daily']);
+  });
+
+  it('hands listeners points that came in columns together with the columns, followed by the computed points', async () => {
+    const spool = new RecordingSpool();
+    const pipeline = new IngestPipeline({ spool, engine: doublingEngine(), serialize, logger: silentLogger() });
+    const accepted = [pointAt('revenue', {}, 10, 1000), pointAt('ebitda', {}, 5, 1000)];
+    const columns: PointColumns = {
+      length: 2,
+      space: { identity: (id) => accepted[id]! },
+      ids: Int32Array.from([0, 1]),
+      times: Float64Array.from([1000, 1000]),
+      values: Float64Array.from([10, 5]),
+      toPoints: () => accepted,
+    };
+    const seen: StoredPoints[] = [];
+    pipeline.onPoints((points) => seen.push(points));
+    await pipeline.accept(columns);
+    await pipeline.accept(accepted);
+    expect(seen[0]!.columns).toBe(columns);
+    expect(seen[0]!.map((p) => p.kpi)).toEqual(['revenue', 'ebitda', 'double_revenue', 'rollup_daily']);
+    expect(seen[0]!.slice(0, 2)).toEqual(accepted);
+    expect(seen[1]!.columns).toBeUndefined();
   });
 
   it('rejects when the spool cannot store, and tells no listener', async () => {

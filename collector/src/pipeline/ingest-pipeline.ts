@@ -1,6 +1,6 @@
 import type { Logger } from '../core/logger';
 import type { Point } from '../core/point';
-import { pointsOf, type PointsInput } from '../ingest/point-columns';
+import { isPointColumns, pointsOf, withColumns, type PointsInput, type StoredPoints } from '../ingest/point-columns';
 
 /** The durable write-ahead spool in front of InfluxDB: resolves once the lines are on disk. */
 export interface DurableSpool {
@@ -22,8 +22,9 @@ export interface KpiComputation {
 /**
  * Later stages (rule evaluation) subscribe to every stored point: accepted, derived and rollup
  * points (rollups carry `kpi` = `rollup_daily|weekly|monthly` and the KPI id in the tag `kpi`).
+ * Accepted points that came in columns come with them (see StoredPoints).
  */
-export type PointsListener = (points: readonly Point[]) => void;
+export type PointsListener = (points: StoredPoints) => void;
 
 export interface IngestPipelineDeps {
   spool: DurableSpool;
@@ -78,12 +79,13 @@ export class IngestPipeline {
     this.logWarnings(computed.warnings);
     if (this.listeners.length > 0) {
       const stored = pointsOf(points);
-      this.notify(extra > 0 ? [...stored, ...computed.derived, ...computed.rollups] : stored);
+      if (isPointColumns(points)) this.notify(withColumns([...stored, ...computed.derived, ...computed.rollups], points));
+      else this.notify(extra > 0 ? [...stored, ...computed.derived, ...computed.rollups] : stored);
     }
   }
 
   /** Hands stored points to every listener; a failing listener never affects the others. */
-  private notify(points: readonly Point[]): void {
+  private notify(points: StoredPoints): void {
     for (const listener of this.listeners) {
       try {
         listener(points);

@@ -102,10 +102,28 @@ export interface RuleEvaluator {
    * the engine then records the series as seen (no-data policies).
    */
   onPoint(point: Point, input: RuleInput, now: number, emit: SignalSink): SeriesEntry | undefined;
+  /**
+   * Set by kinds whose every value point goes to one entry that depends only on the point's series
+   * (its own, or a KPI-wide one): the engine then finds that entry once per series and keeps it,
+   * instead of a lookup by series key per point (see SeriesRoutes). Must behave exactly as `onPoint`.
+   */
+  readonly valuePoints?: ValuePointEvaluator;
   /** Time-based conditions; called on every engine tick. */
   onTick?(now: number, emit: SignalSink): void;
   /** The earliest time `onTick` may change something, if the evaluator knows it. */
   nextDueAt?(): number | undefined;
+}
+
+/**
+ * The value-input half of `onPoint` split in two, so the series lookup can be done once per series:
+ * `onPoint(point, 'value', now, emit)` ≡ `onValue(entryOf(pointSeriesKey(point), point.tags, now),
+ * point.time, point.value, now, emit)`, returning that entry.
+ */
+export interface ValuePointEvaluator {
+  /** The entry value points of the series `key` (tags `tags`) go to, created as `onPoint` would create it. */
+  entryOf(key: string, tags: Readonly<Record<string, string>>, now: number): SeriesEntry;
+  /** Evaluates one value point whose entry is `entry` (from `entryOf`, and not detached since). */
+  onValue(entry: SeriesEntry, time: number, value: number, now: number, emit: SignalSink): void;
 }
 
 /** A rule kind: builds an evaluator for one configured rule of its type. */

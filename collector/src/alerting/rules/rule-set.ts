@@ -2,16 +2,18 @@ import type { MetricsConfig } from '../../config/metrics-config-schema';
 import type { NoDataPolicy, RuleDefinition } from '../../config/rule-schema';
 import { durationMs } from '../../config/scalar-schemas';
 import { ErrorCodes, FinmonError } from '../../core/errors';
+import type { SeriesSpace } from '../../ingest/point-columns';
 import { CompanyCalendar } from '../../kpi/company-calendar';
 import type { AlertSubject } from '../lifecycle/alert-lifecycle';
 import { bindRules } from './rule-bindings';
 import { VALUE_INPUT, type RuleBinding, type RuleEnvironment, type RuleEvaluator, type RuleKind, type SignalSink } from './rule-kind';
 import type { RuleKindRegistry } from './rule-kind-registry';
+import { KpiValueRoutes, SpaceRoutes } from './series-routes';
 
 /**
  * The configured rules, each with its evaluator, indexed for dispatch: a KPI's own points go to
- * `valueSlots.get(kpi)`, a measurement's points (rollups, forecasts, bands) to
- * `measurementSlots.get(measurement).get(tags.kpi)` — two map lookups per point.
+ * `valueRoutesOf(kpi)` (its value rules, with each series’ entries: see KpiValueRoutes), a
+ * measurement's points (rollups, forecasts, bands) to `measurementSlotsOf(measurement, tags.kpi)`.
  *
  * Built whole from a config (all or nothing); a rebuild keeps the evaluator of every rule whose
  * version is unchanged, so its per-series state survives a reload.
@@ -36,12 +38,15 @@ export interface RuleSlot {
 export type SlotSinkFactory = (slot: () => RuleSlot) => SignalSink;
 
 export class RuleSet {
+  /** Routes by series id of the latest space points came in columns from (the ingest's interned series). */
+  private spaceRoutes: SpaceRoutes | undefined;
+
   private constructor(
     readonly slots: readonly RuleSlot[],
     readonly unsupported: readonly RuleBinding[],
     readonly calendar: CompanyCalendar,
     private readonly byKey: ReadonlyMap<string, RuleSlot>,
-    private readonly valueSlots: ReadonlyMap<string, RuleSlot[]>,
+    private readonly valueRoutes: ReadonlyMap<string, KpiValueRoutes>,
     private readonly measurementSlots: ReadonlyMap<string, ReadonlyMap<string, RuleSlot[]>>,
     private readonly ruleKeys: ReadonlySet<string>,
   ) {}
@@ -114,12 +119,19 @@ export class RuleSet {
         }
       }
     }
-    return new RuleSet(slots, unsupported, calendar, byKey, valueSlots, measurementSlots, ruleKeys);
+    const valueRoutes = new Map([...valueSlots].map(([kpi, kpiSlots]) => [kpi, new KpiValueRoutes(kpiSlots)]));
+    return new RuleSet(slots, unsupported, calendar, byKey, valueRoutes, measurementSlots, ruleKeys);
   }
 
-  /** The slots of a KPI's own points (no allocation; for the hot path). */
-  valueSlotsOf(kpi: string): readonly RuleSlot[] | undefined {
-    return this.valueSlots.get(kpi);
+  /** The slots of a KPI's own points with their per-series entries (no allocation; for the hot path). */
+  valueRoutesOf(kpi: string): KpiValueRoutes | undefined {
+    return this.valueRoutes.get(kpi);
+  }
+
+  /** The routes of `space`'s series by id (kept while points keep coming from that space). */
+  routesOfSpace(space: SeriesSpace): SpaceRoutes {
+    if (this.spaceRoutes?.space !== space) this.spaceRoutes = new SpaceRoutes(space, this);
+    return this.spaceRoutes;
   }
 
   /** The slots of a measurement's points about `kpi`. */

@@ -41,17 +41,20 @@ describe('SeriesTable', () => {
   it('drains changed and removed series once, in their stored form', () => {
     const table = new SeriesTable<{ n: number }>(RULE, codec);
     const a = table.obtain(',a=1', { a: '1' }, 5);
-    table.obtain(',a=2', { a: '2' }, 6);
+    const b = table.obtain(',a=2', { a: '2' }, 6);
     expect(table.drainDirty().map((c) => c.series)).toEqual([',a=1', ',a=2']);
     expect(table.drainDirty()).toEqual([]);
     a.state.n = 7;
     table.touch(a);
     table.touch(a);
     table.delete(',a=2');
+    // Whoever kept the deleted entry (the engine's series routes) sees that it must look the series up again.
+    expect([a.detached, b.detached]).toEqual([false, true]);
     expect(table.drainDirty()).toEqual([
       { series: ',a=1', persisted: { tags: { a: '1' }, lastSeenAt: 5, state: { n: 7 } } },
       { series: ',a=2', persisted: undefined },
     ]);
+    expect(table.obtain(',a=2', { a: '2' }, 7)).not.toBe(b);
   });
 
   it('restores stored series; a state it cannot decode starts over but keeps the last-seen time', () => {

@@ -26,6 +26,11 @@ export interface SeriesEntry<S = unknown, R = EffectiveRule> {
   fingerprint: string | undefined;
   /** Changed since the last save (table-managed; see `SeriesTable.touch`). */
   dirty: boolean;
+  /**
+   * Deleted from its table (table-managed): whoever kept the entry to skip the lookup (the engine's
+   * series routes) must look the series up again, which creates a fresh entry as a lookup by key would.
+   */
+  detached: boolean;
 }
 
 /** How a kind creates, encodes and decodes its per-series state. */
@@ -150,6 +155,7 @@ export class SeriesTable<S, R = EffectiveRule> {
         silentSince: undefined,
         fingerprint: undefined,
         dirty: false,
+        detached: false,
       };
       this.map.set(key, entry);
       this.removed.delete(key);
@@ -182,6 +188,7 @@ export class SeriesTable<S, R = EffectiveRule> {
     if (entry === undefined) return;
     this.map.delete(key);
     entry.dirty = false;
+    entry.detached = true;
     this.removed.add(key);
   }
 

@@ -1,6 +1,5 @@
 import type { RuleOfType } from '../../../config/rule-schema';
 import { durationMs } from '../../../config/scalar-schemas';
-import type { Point } from '../../../core/point';
 import {
   createAnomalyDetector,
   restoreAnomalyDetector,
@@ -14,15 +13,8 @@ import { noveltyRuleOptions } from '../../../analytics/anomaly/novelty-rule-opti
 import type { BandSink } from '../../../analytics/dynamic-thresholds/band-points';
 import { bandScore, bandZ, learnedBand } from '../../../analytics/dynamic-thresholds/learned-band';
 import { formatDuration, formatNumber, formatValue, seriesName } from '../../alert-text';
-import {
-  VALUE_INPUT,
-  type ConditionSignal,
-  type EffectiveRuleOf,
-  type RuleBinding,
-  type RuleEvaluator,
-  type RuleKind,
-  type SignalSink,
-} from '../rule-kind';
+import { OwnSeriesEvaluator } from '../own-series-evaluator';
+import type { ConditionSignal, EffectiveRuleOf, RuleBinding, RuleKind, SignalSink } from '../rule-kind';
 import { finiteOr, isRecord, SeriesTable, type SeriesEntry } from '../series-table';
 
 /**
@@ -165,9 +157,7 @@ function codecFor(cadenceMs: number, noveltyOptions: NoveltyDetectorOptions) {
   };
 }
 
-class AnomalyEvaluator implements RuleEvaluator {
-  readonly inputs = [VALUE_INPUT];
-  readonly series: SeriesTable<AnomalyState, Rule>;
+class AnomalyEvaluator extends OwnSeriesEvaluator<AnomalyState, Rule> {
   private readonly minHistoryMs = new Map<string, number>();
 
   /** Least time between two points the detector learns: half the KPI's cadence. */
@@ -180,8 +170,9 @@ class AnomalyEvaluator implements RuleEvaluator {
     private readonly bands: BandSink | undefined,
   ) {
     const cadenceMs = durationMs(binding.kpi.cadence);
-    this.noveltyOptions = noveltyRuleOptions(cadenceMs);
-    this.series = new SeriesTable<AnomalyState, Rule>(binding.rule, codecFor(cadenceMs, this.noveltyOptions));
+    const noveltyOptions = noveltyRuleOptions(cadenceMs);
+    super(new SeriesTable<AnomalyState, Rule>(binding.rule, codecFor(cadenceMs, noveltyOptions)));
+    this.noveltyOptions = noveltyOptions;
     this.learnEveryMs = cadenceMs / 2;
   }
 
@@ -191,12 +182,11 @@ class AnomalyEvaluator implements RuleEvaluator {
     return ms;
   }
 
-  onPoint(point: Point, _input: string, _now: number, emit: SignalSink): SeriesEntry | undefined {
-    const entry = this.series.forPoint(point, VALUE_INPUT, _now);
+  onValue(entry: SeriesEntry<AnomalyState, Rule>, time: number, value: number, _now: number, emit: SignalSink): void {
     const s = entry.state;
-    if (point.time <= s.t) return entry as SeriesEntry;
-    s.t = point.time;
-    if (s.first === undefined) s.first = point.time;
+    if (time <= s.t) return;
+    s.t = time;
+    if (s.first === undefined) s.first = time;
     const rule = entry.rule;
     // Method novelty (per series: an override may choose it): the novelty detector learns beside the band's.
     if (rule.method === 'novelty') s.novelty ??= new NoveltyAnomalyDetector(this.noveltyOptions);
@@ -205,36 +195,36 @@ class AnomalyEvaluator implements RuleEvaluator {
     // so a source sending faster would shrink a week's window to minutes. Points in between are
     // judged against the band of the last learned one.
     let a = s.last;
-    if (a === undefined || point.time - s.learnedAt >= this.learnEveryMs) {
-      a = s.detector.update(point.time, point.value);
+    if (a === undefined || time - s.learnedAt >= this.learnEveryMs) {
+      a = s.detector.update(time, value);
       s.last = a;
       if (s.novelty !== undefined) {
-        s.novelty.update(point.time, point.value);
+        s.novelty.update(time, value);
         s.noveltyLast = s.novelty.lastReading;
       }
-      s.learnedAt = point.time;
+      s.learnedAt = time;
       s.n++;
       this.series.touch(entry);
     }
-    const learnedFor = point.time - s.first;
+    const learnedFor = time - s.first;
     if (learnedFor < this.minHistoryOf(rule) || s.n <= ANOMALY_MIN_POINTS || !a.ready) {
       if (s.active === true) {
         s.active = false;
-        emit(entry as SeriesEntry, this.learningSignal(entry, point.value));
+        emit(entry as SeriesEntry, this.learningSignal(entry, value));
       }
-      return entry as SeriesEntry;
+      return;
     }
-    this.bands?.add(this.binding.kpi.id, entry.key, entry.tags, point.time, learnedBand(a.expected, a.scale));
+    this.bands?.add(this.binding.kpi.id, entry.key, entry.tags, time, learnedBand(a.expected, a.scale));
     if (rule.method === 'novelty') {
-      this.judgeNovelty(entry, point.value, a, learnedFor, emit);
-      return entry as SeriesEntry;
+      this.judgeNovelty(entry, value, a, learnedFor, emit);
+      return;
     }
-    const z = a.scale > 0 ? (point.value - a.expected) / a.scale : point.value === a.expected ? 0 : Math.sign(point.value - a.expected) * Infinity;
+    const z = a.scale > 0 ? (value - a.expected) / a.scale : value === a.expected ? 0 : Math.sign(value - a.expected) * Infinity;
     const half = bandZ(rule.bandPct) * a.scale;
     const lower = a.expected - half;
     const upper = a.expected + half;
-    const high = point.value > upper;
-    const low = point.value < lower;
+    const high = value > upper;
+    const low = value < lower;
     const active = rule.direction === 'up' ? high : rule.direction === 'down' ? low : high || low;
     const was = s.active;
     s.active = active;
@@ -242,8 +232,8 @@ class AnomalyEvaluator implements RuleEvaluator {
       emit(entry as SeriesEntry, {
         active,
         severity: rule.severity,
-        summary: this.summary(entry, point.value, active, high, lower, upper, a.expected),
-        value: point.value,
+        summary: this.summary(entry, value, active, high, lower, upper, a.expected),
+        value,
         threshold: high ? upper : lower,
         details: {
           expected: a.expected,
@@ -255,7 +245,6 @@ class AnomalyEvaluator implements RuleEvaluator {
         },
       });
     }
-    return entry as SeriesEntry;
   }
 
   /** Method novelty: active while the last novelty score is at or above the rule's threshold. */

@@ -1,7 +1,7 @@
 import type { RuleOfType } from '../../../config/rule-schema';
-import type { Point } from '../../../core/point';
 import { formatPct, formatValue, seriesName } from '../../alert-text';
-import { VALUE_INPUT, type ConditionSignal, type EffectiveRuleOf, type RuleBinding, type RuleEvaluator, type RuleKind, type SignalSink } from '../rule-kind';
+import { OwnSeriesEvaluator } from '../own-series-evaluator';
+import type { ConditionSignal, EffectiveRuleOf, RuleBinding, RuleKind, SignalSink } from '../rule-kind';
 import { finiteOr, isRecord, SeriesTable, type SeriesEntry } from '../series-table';
 
 /**
@@ -44,25 +44,20 @@ export function covenantLevel(rule: Pick<Rule, 'limit' | 'comparison' | 'headroo
   return 0;
 }
 
-class CovenantEvaluator implements RuleEvaluator {
-  readonly inputs = [VALUE_INPUT];
-  readonly series: SeriesTable<CovenantState, Rule>;
-
+class CovenantEvaluator extends OwnSeriesEvaluator<CovenantState, Rule> {
   constructor(private readonly binding: RuleBinding<RuleOfType<'covenant'>>) {
-    this.series = new SeriesTable<CovenantState, Rule>(binding.rule, codec);
+    super(new SeriesTable<CovenantState, Rule>(binding.rule, codec));
   }
 
-  onPoint(point: Point, _input: string, now: number, emit: SignalSink): SeriesEntry | undefined {
-    const entry = this.series.forPoint(point, VALUE_INPUT, now);
+  onValue(entry: SeriesEntry<CovenantState, Rule>, time: number, value: number, _now: number, emit: SignalSink): void {
     const state = entry.state;
-    if (point.time < state.t) return entry as SeriesEntry;
-    state.t = point.time;
+    if (time < state.t) return;
+    state.t = time;
     const was = state.level;
-    const level = covenantLevel(entry.rule, point.value);
+    const level = covenantLevel(entry.rule, value);
     state.level = level;
     this.series.touch(entry);
-    if (level > 0 || (was !== undefined && was > 0) || (was === undefined && emit.hasAlerts())) emit(entry as SeriesEntry, this.signal(entry, point.value, level));
-    return entry as SeriesEntry;
+    if (level > 0 || (was !== undefined && was > 0) || (was === undefined && emit.hasAlerts())) emit(entry as SeriesEntry, this.signal(entry, value, level));
   }
 
   private signal(entry: SeriesEntry<CovenantState, Rule>, value: number, level: Level): ConditionSignal {

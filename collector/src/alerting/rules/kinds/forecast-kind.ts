@@ -1,6 +1,5 @@
 import type { RuleOfType } from '../../../config/rule-schema';
 import { durationMs } from '../../../config/scalar-schemas';
-import type { Point } from '../../../core/point';
 import type { Forecaster } from '../../../analytics/forecast/forecast-result';
 import {
   crossingProbability,
@@ -10,15 +9,8 @@ import {
   type PredictiveDistribution,
 } from '../../../analytics/predictive/predictive-distribution';
 import { formatNumber, formatValue, seriesName } from '../../alert-text';
-import {
-  VALUE_INPUT,
-  type EffectiveRuleOf,
-  type RuleBinding,
-  type RuleEnvironment,
-  type RuleEvaluator,
-  type RuleKind,
-  type SignalSink,
-} from '../rule-kind';
+import { OwnSeriesEvaluator } from '../own-series-evaluator';
+import type { EffectiveRuleOf, RuleBinding, RuleEnvironment, RuleKind, SignalSink } from '../rule-kind';
 import { finiteOr, isRecord, SeriesTable, type SeriesEntry } from '../series-table';
 
 /**
@@ -90,9 +82,7 @@ export interface ForecastKindOptions {
   readonly forecaster?: Forecaster;
 }
 
-class ForecastEvaluator implements RuleEvaluator {
-  readonly inputs = [VALUE_INPUT];
-  readonly series: SeriesTable<ForecastState, Rule>;
+class ForecastEvaluator extends OwnSeriesEvaluator<ForecastState, Rule> {
   private readonly stepDays: number;
   private readonly flow: boolean;
   private readonly historyLength: number;
@@ -104,7 +94,7 @@ class ForecastEvaluator implements RuleEvaluator {
     private readonly env: RuleEnvironment,
     private readonly forecaster: Forecaster,
   ) {
-    this.series = new SeriesTable<ForecastState, Rule>(binding.rule, codec);
+    super(new SeriesTable<ForecastState, Rule>(binding.rule, codec));
     this.stepDays = Math.max(1, Math.round(durationMs(binding.kpi.cadence) / DAY_MS));
     this.flow = binding.kpi.kind === 'flow';
     this.historyLength = Math.min(MAX_HISTORY, Math.max(56, 3 * this.horizonSteps(durationMs(binding.rule.horizon))));
@@ -114,27 +104,25 @@ class ForecastEvaluator implements RuleEvaluator {
     return Math.max(1, Math.ceil(horizonMs / (this.stepDays * DAY_MS)));
   }
 
-  onPoint(point: Point, _input: string, now: number, emit: SignalSink): SeriesEntry | undefined {
-    const entry = this.series.forPoint(point, VALUE_INPUT, now);
+  onValue(entry: SeriesEntry<ForecastState, Rule>, time: number, value: number, _now: number, emit: SignalSink): void {
     const s = entry.state;
-    if (point.time < s.t) return entry as SeriesEntry;
-    s.t = point.time;
-    const step = Math.floor(this.env.calendar.dayOf(point.time) / this.stepDays);
+    if (time < s.t) return;
+    s.t = time;
+    const step = Math.floor(this.env.calendar.dayOf(time) / this.stepDays);
     this.series.touch(entry);
     if (s.step === undefined || step === s.step) {
-      s.cur = s.step === undefined || !this.flow ? point.value : s.cur + point.value;
+      s.cur = s.step === undefined || !this.flow ? value : s.cur + value;
       s.step = step;
-      return entry as SeriesEntry;
+      return;
     }
-    if (step < s.step) return entry as SeriesEntry;
+    if (step < s.step) return;
     // the step in progress is complete: record it and forecast from the completed steps
     s.h.push(s.cur);
     if (s.h.length > this.historyLength) s.h.splice(0, s.h.length - this.historyLength);
     s.step = step;
-    s.cur = point.value;
-    if (s.h.length < FORECAST_MIN_STEPS) return entry as SeriesEntry;
+    s.cur = value;
+    if (s.h.length < FORECAST_MIN_STEPS) return;
     this.evaluate(entry, emit);
-    return entry as SeriesEntry;
   }
 
   private evaluate(entry: SeriesEntry<ForecastState, Rule>, emit: SignalSink): void {

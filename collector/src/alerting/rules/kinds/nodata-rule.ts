@@ -2,7 +2,7 @@ import type { RuleOfType } from '../../../config/rule-schema';
 import { durationMs } from '../../../config/scalar-schemas';
 import type { Point } from '../../../core/point';
 import { formatDuration, seriesName } from '../../alert-text';
-import { VALUE_INPUT, type ConditionSignal, type EffectiveRuleOf, type RuleBinding, type RuleEnvironment, type RuleEvaluator, type RuleKind, type SignalSink } from '../rule-kind';
+import { VALUE_INPUT, type ConditionSignal, type EffectiveRuleOf, type RuleBinding, type RuleEnvironment, type RuleEvaluator, type RuleKind, type SignalSink, type ValuePointEvaluator } from '../rule-kind';
 import { isRecord, SeriesTable, type SeriesEntry } from '../series-table';
 
 /**
@@ -34,8 +34,9 @@ const codec = {
 
 const KPI_WIDE = '';
 
-class NodataEvaluator implements RuleEvaluator {
+class NodataEvaluator implements RuleEvaluator, ValuePointEvaluator {
   readonly inputs = [VALUE_INPUT];
+  readonly valuePoints: ValuePointEvaluator = this;
   readonly series: SeriesTable<NodataState, Rule>;
   private readonly afterMs: number;
   private readonly scope: 'series' | 'kpi';
@@ -51,12 +52,19 @@ class NodataEvaluator implements RuleEvaluator {
     wide.state.placeholder = this.scope === 'series';
   }
 
-  onPoint(point: Point, input: string, now: number, emit: SignalSink): SeriesEntry | undefined {
-    let entry: SeriesEntry<NodataState, Rule>;
-    if (this.scope === 'kpi') {
-      entry = this.series.obtain(KPI_WIDE, {}, now);
-    } else {
-      entry = this.series.forPoint(point, input, now);
+  onPoint(point: Point, input: string, now: number, emit: SignalSink): SeriesEntry {
+    const entry = this.scope === 'kpi' ? this.series.obtain(KPI_WIDE, {}, now) : this.series.forPoint(point, input, now);
+    this.onValue(entry, point.time, point.value, now, emit);
+    return entry as SeriesEntry;
+  }
+
+  /** A series-scoped rule watches each series; a KPI-scoped one the KPI as a whole (any point counts). */
+  entryOf(key: string, tags: Readonly<Record<string, string>>, now: number): SeriesEntry {
+    return (this.scope === 'kpi' ? this.series.obtain(KPI_WIDE, {}, now) : this.series.obtain(key, tags, now)) as SeriesEntry;
+  }
+
+  onValue(entry: SeriesEntry<NodataState, Rule>, _time: number, _value: number, now: number, emit: SignalSink): void {
+    if (this.scope === 'series') {
       if (entry.state.placeholder) {
         entry.state.placeholder = false;
       } else {
@@ -73,7 +81,6 @@ class NodataEvaluator implements RuleEvaluator {
     entry.state.active = false;
     entry.lastSeenAt = now;
     this.series.touch(entry);
-    return entry as SeriesEntry;
   }
 
   onTick(now: number, emit: SignalSink): void {

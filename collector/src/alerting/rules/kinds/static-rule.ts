@@ -1,6 +1,6 @@
-import type { Point } from '../../../core/point';
 import { formatValue, seriesName } from '../../alert-text';
-import { VALUE_INPUT, type EffectiveRuleOf, type RuleBinding, type RuleEvaluator, type RuleKind, type SignalSink } from '../rule-kind';
+import { OwnSeriesEvaluator } from '../own-series-evaluator';
+import type { EffectiveRuleOf, RuleBinding, RuleKind, SignalSink } from '../rule-kind';
 import { finiteOr, isRecord, SeriesTable, type SeriesEntry } from '../series-table';
 import type { RuleOfType } from '../../../config/rule-schema';
 
@@ -33,25 +33,20 @@ export function staticConditionActive(rule: Pick<Rule, 'above' | 'below' | 'reco
   return false;
 }
 
-class StaticEvaluator implements RuleEvaluator {
-  readonly inputs = [VALUE_INPUT];
-  readonly series: SeriesTable<StaticState, Rule>;
-
+class StaticEvaluator extends OwnSeriesEvaluator<StaticState, Rule> {
   constructor(private readonly binding: RuleBinding<RuleOfType<'static'>>) {
-    this.series = new SeriesTable<StaticState, Rule>(binding.rule, codec);
+    super(new SeriesTable<StaticState, Rule>(binding.rule, codec));
   }
 
-  onPoint(point: Point, _input: string, now: number, emit: SignalSink): SeriesEntry | undefined {
-    const entry = this.series.forPoint(point, VALUE_INPUT, now);
+  onValue(entry: SeriesEntry<StaticState, Rule>, time: number, value: number, _now: number, emit: SignalSink): void {
     const state = entry.state;
-    if (point.time < state.t) return entry;
-    state.t = point.time;
+    if (time < state.t) return;
+    state.t = time;
     const was = state.active;
-    const active = staticConditionActive(entry.rule, point.value, was === true);
+    const active = staticConditionActive(entry.rule, value, was === true);
     state.active = active;
     this.series.touch(entry);
-    if (active || was === true || (was === undefined && emit.hasAlerts())) emit(entry as SeriesEntry, this.signal(entry, point.value, active));
-    return entry as SeriesEntry;
+    if (active || was === true || (was === undefined && emit.hasAlerts())) emit(entry as SeriesEntry, this.signal(entry, value, active));
   }
 
   private signal(entry: SeriesEntry<StaticState, Rule>, value: number, active: boolean) {

@@ -1,9 +1,9 @@
 import type { KpiDefinition } from '../../../config/kpi-schema';
 import type { RuleOfType } from '../../../config/rule-schema';
 import { durationMs } from '../../../config/scalar-schemas';
-import type { Point } from '../../../core/point';
 import { comparisonWords, formatPct, formatValue, seriesName } from '../../alert-text';
-import { VALUE_INPUT, type ConditionSignal, type EffectiveRuleOf, type RuleBinding, type RuleEvaluator, type RuleKind, type SignalSink } from '../rule-kind';
+import { OwnSeriesEvaluator } from '../own-series-evaluator';
+import type { ConditionSignal, EffectiveRuleOf, RuleBinding, RuleKind, SignalSink } from '../rule-kind';
 import { finiteOr, isRecord, SeriesTable, type SeriesEntry } from '../series-table';
 
 /**
@@ -67,9 +67,7 @@ interface WindowValue {
   covered: number;
 }
 
-class TrendEvaluator implements RuleEvaluator {
-  readonly inputs = [VALUE_INPUT];
-  readonly series: SeriesTable<TrendState, Rule>;
+class TrendEvaluator extends OwnSeriesEvaluator<TrendState, Rule> {
   private readonly n: number;
   private readonly bucketMs: number;
   private readonly windowMs: number;
@@ -78,13 +76,10 @@ class TrendEvaluator implements RuleEvaluator {
   private readonly b: WindowValue = { value: 0, covered: 0 };
 
   constructor(private readonly binding: RuleBinding<RuleOfType<'trend'>>) {
-    this.windowMs = durationMs(binding.rule.window);
-    this.aggregation = trendAggregation(binding.kpi);
-    const geometry = trendGeometry(this.windowMs, durationMs(binding.kpi.cadence));
-    this.n = geometry.buckets;
-    this.bucketMs = geometry.bucketMs;
-    const slots = 2 * this.n;
-    this.series = new SeriesTable<TrendState, Rule>(binding.rule, {
+    const windowMs = durationMs(binding.rule.window);
+    const geometry = trendGeometry(windowMs, durationMs(binding.kpi.cadence));
+    const slots = 2 * geometry.buckets;
+    super(new SeriesTable<TrendState, Rule>(binding.rule, {
       initial: () => ({ ring: emptyRing(slots), maxB: -Infinity, active: undefined }),
       encode: (s) => ({
         ring: Array.from(s.ring, (x) => (Number.isFinite(x) ? x : null)),
@@ -99,28 +94,30 @@ class TrendEvaluator implements RuleEvaluator {
         });
         return { ring, maxB: finiteOr(json.maxB, -Infinity), active: typeof json.active === 'boolean' ? json.active : undefined };
       },
-    });
+    }));
+    this.windowMs = windowMs;
+    this.aggregation = trendAggregation(binding.kpi);
+    this.n = geometry.buckets;
+    this.bucketMs = geometry.bucketMs;
   }
 
-  onPoint(point: Point, _input: string, now: number, emit: SignalSink): SeriesEntry | undefined {
-    const entry = this.series.forPoint(point, VALUE_INPUT, now);
-    if (!this.add(entry.state, point.time, point.value)) return entry as SeriesEntry;
+  onValue(entry: SeriesEntry<TrendState, Rule>, time: number, value: number, _now: number, emit: SignalSink): void {
+    if (!this.add(entry.state, time, value)) return;
     this.series.touch(entry);
     const s = entry.state;
     this.windowValue(s, s.maxB, this.a);
     this.windowValue(s, s.maxB - this.n, this.b);
     const minCovered = this.aggregation === 'sum' ? Math.ceil(this.n / 2) : 1;
-    if (this.a.covered < minCovered || this.b.covered < minCovered) return entry as SeriesEntry;
+    if (this.a.covered < minCovered || this.b.covered < minCovered) return;
     const last = this.a.value;
     const previous = this.b.value;
     const rule = entry.rule;
-    if (previous === 0 || (rule.minBase !== undefined && Math.abs(previous) < rule.minBase)) return entry as SeriesEntry;
+    if (previous === 0 || (rule.minBase !== undefined && Math.abs(previous) < rule.minBase)) return;
     const changePct = ((last - previous) / Math.abs(previous)) * 100;
     const active = rule.direction === 'up' ? changePct >= rule.changePct : changePct <= -rule.changePct;
     const was = s.active;
     s.active = active;
     if (active || was === true || (was === undefined && emit.hasAlerts())) emit(entry as SeriesEntry, this.signal(entry, last, previous, changePct, active));
-    return entry as SeriesEntry;
   }
 
   /** Adds a point to the ring; false when it is older than the ring covers. */
