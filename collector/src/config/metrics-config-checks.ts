@@ -6,8 +6,8 @@ import type { KpiDefinition } from './kpi-schema';
 /**
  * Checks of metrics_config.json that span KPIs: unique ids, formulas (they parse, name only known
  * KPIs, and no KPI depends on itself through other formulas), `includes` (known KPIs other than
- * the KPI itself) and currency conversion (a KPI with a
- * currencyDimension needs KPI `fx_rate` with a `pair` dimension). Paths are relative to the config.
+ * the KPI itself) and currency conversion (a KPI with a currencyDimension needs KPI `fx_rate` with
+ * a `pair` dimension). Paths are relative to the config.
  */
 
 /** The KPI that holds exchange rates, and its dimension naming the pair ("EURUSD"). */

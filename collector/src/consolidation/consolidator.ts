@@ -416,19 +416,23 @@ export class Consolidator {
    */
   private confirmResolvedMs(record: IncidentRecord): number {
     const { minMs, maxMs, cadenceFactor } = this.config.confirmResolved;
-    let slowest = 0;
-    for (const kpi of record.incident.kpis) slowest = Math.max(slowest, this.relations.cadenceMs(kpi) ?? 0);
+    const slowest = this.slowestCadenceMs(record);
     const prompt = Math.min(maxMs, Math.max(minMs, cadenceFactor * slowest));
-    return (record.reopenedAfterTold ?? 0) > 0 ? Math.max(prompt, this.reopenWithinMs(record)) : prompt;
+    return (record.reopenedAfterTold ?? 0) > 0 ? Math.max(prompt, this.reopenWithinMs(record, slowest)) : prompt;
   }
 
   /** How long an incident that resolved by itself stays reopenable (see `ConsolidationConfig.reopen`). */
-  private reopenWithinMs(record: IncidentRecord): number {
+  private reopenWithinMs(record: IncidentRecord, slowest = this.slowestCadenceMs(record)): number {
     const { minMs, maxMs, cadenceFactor, financialMinMs } = this.config.reopen;
-    let slowest = 0;
-    for (const kpi of record.incident.kpis) slowest = Math.max(slowest, this.relations.cadenceMs(kpi) ?? 0);
     const floor = record.incident.category === 'financial' ? Math.max(minMs, financialMinMs) : minMs;
     return Math.min(maxMs, Math.max(floor, cadenceFactor * slowest));
+  }
+
+  /** The cadence of the incident's slowest KPI (0 when none is known). */
+  private slowestCadenceMs(record: IncidentRecord): number {
+    let slowest = 0;
+    for (const kpi of record.incident.kpis) slowest = Math.max(slowest, this.relations.cadenceMs(kpi) ?? 0);
+    return slowest;
   }
 
   /** The first flush time ≥ t on the incident's grid firstFlushAt + k·groupInterval. */

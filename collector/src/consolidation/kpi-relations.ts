@@ -5,8 +5,9 @@ import { planDerivedKpis } from '../kpi/derived-plan';
 /**
  * What finance KPIs have to do with each other, from metrics_config.json: which raw sources a
  * KPI's data comes from (a derived KPI: the sources of everything it reads) and which KPIs are
- * inputs of one derived KPI (or parts of one KPI, see `includes`). Inhibition (a failed source mutes what is derived from its data) and
- * correlation (inputs of one derived KPI firing together are one incident) ask these questions.
+ * inputs of one derived KPI (or parts of one KPI, see `includes`). Inhibition (a failed source
+ * mutes what is derived from its data) and correlation (inputs of one derived KPI firing together
+ * are one incident) ask these questions.
  */
 export interface KpiRelations {
   /** Raw sources of the KPI's data (`bank`, `erp`…); empty for a KPI the catalog does not know. */

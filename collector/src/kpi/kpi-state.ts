@@ -197,11 +197,7 @@ export class KpiState {
    * (the point is then ignored). O(1) amortised.
    */
   add(tags: Readonly<Record<string, string>>, time: number, value: number, day: number): SeriesState | undefined {
-    return this.addTo(this.seriesFor(tags), time, value, day);
-  }
-
-  /** `add` for a series of this KPI already found (see `seriesFor`). */
-  addTo(s: SeriesState, time: number, value: number, day: number): SeriesState | undefined {
+    const s = this.seriesFor(tags);
     return this.addToRow(s.row, time, value, day) ? s : undefined;
   }
 
